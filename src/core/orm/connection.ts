@@ -1,0 +1,139 @@
+/**
+ * One connection builder for every list: typed filters (with and/or), whitelisted ordering with
+ * the id as tie-breaker, keyset cursors, `first` capped, and a totalCount computed only when asked.
+ */
+import type { Knex } from '@mikro-orm/postgresql';
+import { badInput } from '../errors';
+import type { RequestDb } from './request-db';
+import { columnsOf, scopedSelect } from './rows';
+
+type EntityClass = abstract new (...args: never[]) => object;
+type Row = Record<string, unknown>;
+
+export interface OrderSpec {
+  field: string;
+  direction: 'ASC' | 'DESC';
+}
+
+export type FilterInput = { and?: FilterInput[]; or?: FilterInput[] } & Record<string, unknown>;
+
+export interface ConnectionRequest {
+  filter?: FilterInput | null;
+  orderBy?: OrderSpec[] | null;
+  first?: number | null;
+  after?: string | null;
+  /** Extra conditions (search, own scope, parent) the domain adds. */
+  where?: (qb: Knex.QueryBuilder) => void;
+  defaultPageSize?: number;
+  maxPageSize?: number;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function applyOperators(qb: Knex.QueryBuilder, column: string, ops: Record<string, unknown>): void {
+  for (const [op, value] of Object.entries(ops)) {
+    if (value === undefined || value === null) continue;
+    switch (op) {
+      case 'eq': qb.where(column, value as Knex.Value); break;
+      case 'ne': qb.whereNot(column, value as Knex.Value); break;
+      case 'in': qb.whereIn(column, value as readonly Knex.Value[]); break;
+      case 'notIn': qb.whereNotIn(column, value as readonly Knex.Value[]); break;
+      case 'lt': qb.where(column, '<', value as Knex.Value); break;
+      case 'lte': qb.where(column, '<=', value as Knex.Value); break;
+      case 'gt': qb.where(column, '>', value as Knex.Value); break;
+      case 'gte': qb.where(column, '>=', value as Knex.Value); break;
+      case 'contains': qb.whereILike(column, `%${likeEscape(String(value))}%`); break;
+      case 'startsWith': qb.whereILike(column, `${likeEscape(String(value))}%`); break;
+      case 'isNull': if (value) qb.whereNull(column); else qb.whereNotNull(column); break;
+      default: throw new Error(`Unknown filter operator ${op}`);
+    }
+  }
+}
+
+export function applyFilter(qb: Knex.QueryBuilder, filter: FilterInput, columnOf: Record<string, string>, prefix = ''): void {
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined || value === null) continue;
+    if (key === 'and') {
+      for (const f of value as FilterInput[]) qb.where((b) => applyFilter(b, f, columnOf, prefix));
+    } else if (key === 'or') {
+      const list = value as FilterInput[];
+      if (list.length) qb.where((b) => list.forEach((f) => b.orWhere((bb) => applyFilter(bb, f, columnOf, prefix))));
+    } else {
+      const column = columnOf[key];
+      if (!column) throw new Error(`Filter field ${key} has no column`);
+      applyOperators(qb, `${prefix}${column}`, value as Record<string, unknown>);
+    }
+  }
+}
+
+const encodeCursor = (values: unknown[]) =>
+  Buffer.from(JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : v)))).toString('base64url');
+
+function decodeCursor(cursor: string, length: number): unknown[] {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === length) return values;
+  } catch {
+    /* fall through */
+  }
+  throw badInput('after', 'Invalid cursor');
+}
+
+/** (a, b, id) strictly after the cursor, for any mix of directions. */
+function applyKeyset(qb: Knex.QueryBuilder, columns: string[], directions: ('ASC' | 'DESC')[], values: unknown[]): void {
+  qb.where((outer) => {
+    columns.forEach((_, i) => {
+      outer.orWhere((inner) => {
+        for (let j = 0; j < i; j++) inner.where(columns[j], values[j] as Knex.Value);
+        inner.where(columns[i], directions[i] === 'ASC' ? '>' : '<', values[i] as Knex.Value);
+      });
+    });
+  });
+}
+
+export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClass, req: ConnectionRequest) {
+  const columnOf = columnsOf(db, entity);
+  const max = req.maxPageSize ?? 100;
+  const first = req.first ?? req.defaultPageSize ?? 20;
+  if (first < 1 || first > max) throw badInput('first', `first must be between 1 and ${max}`);
+
+  const base = scopedSelect(db, await db.trx(), entity);
+  if (req.where) base.where((qb: Knex.QueryBuilder) => req.where!(qb));
+  if (req.filter) applyFilter(base, req.filter, columnOf);
+
+  const order = [...(req.orderBy ?? [{ field: 'createdAt', direction: 'DESC' as const }])];
+  if (!order.some((o) => o.field === 'id')) order.push({ field: 'id', direction: order.at(-1)?.direction ?? 'ASC' });
+  const orderProps = order.map((o) => o.field);
+  const orderColumns = order.map((o) => {
+    const c = columnOf[o.field];
+    if (!c) throw badInput('orderBy', `Cannot order by ${o.field}`);
+    return c;
+  });
+  const directions = order.map((o) => o.direction);
+
+  const page = base.clone();
+  if (req.after) applyKeyset(page, orderColumns, directions, decodeCursor(req.after, order.length));
+  orderColumns.forEach((c, i) => page.orderBy(c, directions[i] === 'ASC' ? 'asc' : 'desc'));
+  const rows: Row[] = await page.limit(first + 1);
+
+  const hasNextPage = rows.length > first;
+  const nodes = rows.slice(0, first);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(orderProps.map((p) => node[p])), node: node as T }));
+  let count: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: Boolean(req.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: () =>
+      (count ??= base
+        .clone()
+        .clearSelect()
+        .clearOrder()
+        .count('* as count')
+        .then((r: { count: string }[]) => Number(r[0].count))),
+  };
+}

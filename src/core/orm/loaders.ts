@@ -1,0 +1,50 @@
+/**
+ * Per-request DataLoaders over plain rows: `byId` and `manyBy` batch every lookup made while one
+ * level of a query resolves into a single SQL statement, whatever the number of parent rows.
+ */
+import DataLoader from 'dataloader';
+import type { RequestDb } from './request-db';
+import { columnsOf, scopedSelect } from './rows';
+
+type EntityClass = abstract new (...args: never[]) => object;
+type Row = Record<string, unknown>;
+
+export class Loaders {
+  private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+
+  constructor(private readonly db: RequestDb) {}
+
+  /** The row of `entity` with this id, or null (also for another tenant's id). */
+  byId<T = Row>(entity: EntityClass, id: string): Promise<T | null> {
+    return this.loader(`${entity.name}#id`, async (ids) => {
+      const rows: Row[] = await scopedSelect(this.db, await this.db.trx(), entity).whereIn('id', [...ids]);
+      const byId = new Map(rows.map((r) => [r.id as string, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }).load(id) as Promise<T | null>;
+  }
+
+  /** Every row of `entity` whose `property` equals `value` (one-to-many), in creation order. */
+  manyBy<T = Row>(entity: EntityClass, property: string, value: string): Promise<T[]> {
+    const column = columnsOf(this.db, entity)[property];
+    if (!column) throw new Error(`${entity.name}.${property} is not a column`);
+    return this.loader(`${entity.name}#${property}`, async (values) => {
+      const rows: Row[] = await scopedSelect(this.db, await this.db.trx(), entity).whereIn(column, [...values]).orderBy('id');
+      const groups = new Map<string, Row[]>();
+      for (const r of rows) {
+        const key = r[property] as string;
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key)!.push(r);
+      }
+      return values.map((v) => groups.get(v) ?? []);
+    }).load(value) as Promise<T[]>;
+  }
+
+  private loader(key: string, batch: (keys: readonly string[]) => Promise<unknown[]>): DataLoader<string, unknown> {
+    let loader = this.loaders.get(key);
+    if (!loader) {
+      loader = new DataLoader(batch, { maxBatchSize: 1000 });
+      this.loaders.set(key, loader);
+    }
+    return loader;
+  }
+}

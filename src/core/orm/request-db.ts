@@ -1,0 +1,93 @@
+/**
+ * The database as one request (or job) sees it: a forked EntityManager carrying the tenant
+ * filter, and one transaction opened on first use whose `app.*` settings drive row-level
+ * security. Reads and writes of the request share that transaction; each mutation runs in a
+ * nested transaction (a savepoint), so a failed mutation leaves nothing half-written while the
+ * security events recorded beside it still commit.
+ */
+import type { EntityManager, Knex, MikroORM } from '@mikro-orm/postgresql';
+import { TENANT_FILTER } from './base-entities';
+
+export interface DbScope {
+  organizationId?: string | null;
+  userId?: string | null;
+  /** Platform operator: may read platform-level audit rows. */
+  platform?: boolean;
+}
+
+const SET_SCOPE_SQL =
+  "select set_config('app.tenant_id', ?, true), set_config('app.user_id', ?, true), set_config('app.platform', ?, true)";
+
+export class RequestDb {
+  readonly em: EntityManager;
+  private opening?: Promise<Knex.Transaction>;
+  private scope: DbScope;
+
+  constructor(orm: MikroORM, scope: DbScope) {
+    this.em = orm.em.fork({ clear: true, useContext: false, freshEventManager: false });
+    this.scope = { ...scope };
+    if (scope.organizationId) this.em.setFilterParams(TENANT_FILTER, { organizationId: scope.organizationId });
+  }
+
+  get organizationId(): string | undefined {
+    return this.scope.organizationId ?? undefined;
+  }
+
+  /** The request's transaction (a knex transaction), opened with the RLS settings on first use. */
+  trx(): Promise<Knex.Transaction> {
+    this.opening ??= (async () => {
+      await this.em.begin();
+      await this.em.execute(SET_SCOPE_SQL, this.settings(this.scope));
+      return this.em.getTransactionContext<Knex.Transaction>()!;
+    })();
+    return this.opening;
+  }
+
+  private settings(scope: DbScope): string[] {
+    return [scope.organizationId ?? '', scope.userId ?? '', scope.platform ? 'on' : ''];
+  }
+
+  /** Runs `fn` in a nested transaction (savepoint): all of it, or none of it. */
+  async transactional<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    await this.trx();
+    return this.em.transactional((em) => fn(em as EntityManager));
+  }
+
+  /**
+   * Platform services only (identity, tenancy): act inside one organization for the duration
+   * of `fn` — the tenant filter, the subscriber and RLS all see that organization. `parent` is
+   * the caller's EntityManager when it is inside a transaction already (knex queues work on an
+   * outer transaction until the inner one ends, so nesting must start from the innermost).
+   */
+  async asTenant<T>(
+    parent: EntityManager | null,
+    organizationId: string,
+    userId: string | null,
+    fn: (em: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    await this.trx();
+    const scope = { ...this.scope, organizationId, userId: userId ?? this.scope.userId };
+    const result = await (parent ?? this.em).transactional(async (em) => {
+      em.setFilterParams(TENANT_FILTER, { organizationId });
+      await em.execute(SET_SCOPE_SQL, this.settings(scope));
+      const value = await fn(em as EntityManager);
+      await em.flush();
+      // SET LOCAL outlives RELEASE SAVEPOINT: put the request's own scope back.
+      await em.execute(SET_SCOPE_SQL, this.settings(this.scope));
+      return value;
+    });
+    return result;
+  }
+
+  /** Commits (or rolls back) the request's transaction, if one was opened. */
+  async finish(commit: boolean): Promise<void> {
+    if (!this.opening) return;
+    try {
+      await this.opening;
+    } catch {
+      return;
+    }
+    if (commit) await this.em.commit();
+    else await this.em.rollback();
+  }
+}

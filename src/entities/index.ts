@@ -1,0 +1,22 @@
+/** Every MikroORM entity, grouped by domain. Add a domain's entities here. */
+import { User } from './identity/user.entity';
+import { RefreshToken, Session } from './identity/session.entity';
+import { UserToken } from './identity/user-token.entity';
+import { Organization } from './tenancy/organization.entity';
+import { Membership } from './tenancy/membership.entity';
+import { Invitation } from './tenancy/invitation.entity';
+import { Role, RoleAssignment } from './access/role.entity';
+import { AuditLog } from './audit/audit-log.entity';
+
+export const allEntities = [
+  User,
+  Session,
+  RefreshToken,
+  UserToken,
+  Organization,
+  Membership,
+  Invitation,
+  Role,
+  RoleAssignment,
+  AuditLog,
+];

@@ -1,0 +1,49 @@
+/** Boot: config → database (embedded if no DATABASE_URL) → migrations → demo data → server. */
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { createApp } from './app';
+import { DEMO_PASSWORD, seedDemo } from './seed';
+import { startServer } from './server';
+
+async function main() {
+  const started = Date.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const app = await createApp(config);
+  if (config.seedDemo) {
+    const seed = await seedDemo(app);
+    console.log(seed.created ? '\nDemo data created. Sign in with any of these (password for all: ' + DEMO_PASSWORD + '):' : '\nDemo accounts (password for all: ' + DEMO_PASSWORD + '):');
+    for (const a of seed.accounts) console.log(`  ${a.email.padEnd(34)} ${(a.organization ?? '—').padEnd(8)} ${a.role}`);
+  }
+  const server = await startServer(app);
+  const base = config.publicUrl;
+  console.log(`\nTessera is ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`  GraphQL:  ${base}/graphql`);
+  if (config.graphiql) console.log(`  GraphiQL: ${base}/graphql (open in a browser)`);
+  console.log(`  JWKS:     ${base}/.well-known/jwks.json`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: shutting down`);
+    await server.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { IsEmail, IsOptional, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { User } from '../../entities/identity/user.entity';
+import { Organization } from '../../entities/tenancy/organization.entity';
+
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+@ObjectType()
+export class AuthPayload {
+  @Field() accessToken!: string;
+  @Field() refreshToken!: string;
+  @Field(() => Int, { description: 'Seconds until the access token expires' }) expiresIn!: number;
+  @Field(() => User) user!: User;
+  @Field(() => Organization, { nullable: true }) organization!: Organization | null;
+}
+
+@InputType()
+export class SignUpInput {
+  @Field() @Length(1, 200) organizationName!: string;
+  @Field() @Matches(SLUG_PATTERN, { message: 'organizationSlug must be lowercase letters, digits and dashes' }) organizationSlug!: string;
+  @Field() @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(320) email!: string;
+  @Field() @MinLength(1) @MaxLength(256) password!: string;
+  @Field() @Length(1, 100) firstName!: string;
+  @Field() @Length(1, 100) lastName!: string;
+}
+
+@InputType()
+export class LoginInput {
+  @Field() @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(320) email!: string;
+  @Field() @MinLength(1) @MaxLength(256) password!: string;
+  @Field({ nullable: true }) @IsOptional() @Matches(SLUG_PATTERN, { message: 'organizationSlug is not a valid slug' }) organizationSlug?: string;
+}

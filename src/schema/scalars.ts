@@ -1,0 +1,33 @@
+/** Scalars of the API: DateTime (ISO 8601, UTC), Date (calendar date), Decimal (money and quantities: a string, never a float), JSONObject. */
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLDateTime, GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
+import Decimal from 'decimal.js';
+
+const DECIMAL_PATTERN = /^-?\d{1,28}(\.\d{1,12})?$/;
+
+function parseDecimal(value: unknown): string {
+  const text = typeof value === 'string' ? value.trim() : typeof value === 'bigint' ? value.toString() : undefined;
+  if (text === undefined || !DECIMAL_PATTERN.test(text)) {
+    throw new GraphQLError('Decimal must be a string such as "1234.56" (no floats, no exponent)', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return new Decimal(text).toFixed();
+}
+
+export const DecimalScalar = new GraphQLScalarType({
+  name: 'Decimal',
+  description: 'An exact decimal number serialised as a string, e.g. "1234.56". Used for money with a currency code beside it.',
+  serialize: (value) => (value instanceof Decimal ? value.toFixed() : parseDecimal(String(value))),
+  parseValue: parseDecimal,
+  parseLiteral: (ast) => {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT) return parseDecimal(ast.value);
+    throw new GraphQLError('Decimal must be a string such as "1234.56"', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+});
+
+export const DateTimeScalar = GraphQLDateTime;
+export const DateScalar = new GraphQLScalarType({ ...GraphQLLocalDate.toConfig(), name: 'Date' });
+export const JSONObjectScalar = GraphQLJSONObject;
+
+export const scalarsMap = [{ type: Date, scalar: DateTimeScalar }];

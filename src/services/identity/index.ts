@@ -1,0 +1,2 @@
+export { resolveViewer } from './viewer';
+export { findUserByEmail, openSession } from './auth.service';

@@ -1,0 +1,2 @@
+export { createOrganization } from './organization.service';
+export type { NewOrganization } from './organization.service';
