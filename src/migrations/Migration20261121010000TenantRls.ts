@@ -31,8 +31,9 @@ export class Migration20261121010000TenantRls extends Migration {
     this.addSql(`alter table audit_log force row level security;`);
     this.addSql(`create policy audit_read on audit_log for select using (
       organization_id = app_current_tenant()
-      or (organization_id is null and (app_current_tenant() is null or current_setting('app.platform', true) = 'on')));`);
-    this.addSql(`create policy audit_append on audit_log for insert with check (organization_id is not distinct from app_current_tenant());`);
+      or (organization_id is null and current_setting('app.platform', true) = 'on'));`);
+    this.addSql(`create policy audit_append on audit_log for insert with check (
+      organization_id = app_current_tenant() or (organization_id is null and current_setting('app.platform', true) = 'on'));`);
     this.addSql(`create index audit_log_org_created_idx on audit_log (organization_id, created_at desc);`);
     this.addSql(`create unique index audit_log_platform_seq_unique on audit_log (seq) where organization_id is null;`);
   }

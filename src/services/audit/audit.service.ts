@@ -74,6 +74,8 @@ function rowHash(prevHash: string, r: Omit<AuditRow, 'prev_hash' | 'hash'>): str
 export async function recordAudit(ctx: RequestContext, em: EntityManager, entry: AuditEntry): Promise<void> {
   const organizationId = entry.organizationId === undefined ? (ctx.viewer?.organizationId ?? null) : entry.organizationId;
   const chain = organizationId ?? 'platform';
+  // The platform chain is readable and writable only while app.platform is on (RLS policy).
+  const platformBefore = organizationId ? undefined : await switchPlatform(em, 'on');
   await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 42))', [`audit:${chain}`]);
   const [last] = await em.execute<{ seq: string; hash: string }[]>(
     'select seq, hash from audit_log where organization_id is not distinct from ? order by seq desc limit 1',
@@ -104,6 +106,15 @@ export async function recordAudit(ctx: RequestContext, em: EntityManager, entry:
       prevHash, hash, row.created_at,
     ],
   );
+  if (platformBefore !== undefined) await switchPlatform(em, platformBefore);
+}
+
+async function switchPlatform(em: EntityManager, value: string): Promise<string> {
+  const [row] = await em.execute<{ before: string | null }[]>(
+    "select current_setting('app.platform', true) as before, set_config('app.platform', ?, true)",
+    [value],
+  );
+  return row.before ?? '';
 }
 
 /** Records a security event outside any mutation's savepoint, so it commits even when the operation fails. */

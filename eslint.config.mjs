@@ -1,0 +1,46 @@
+// Lint: TypeScript rules plus the import boundaries of ARCHITECTURE.md —
+// core imports no domain; a service reaches another domain only through its index.ts;
+// a resolver calls only its own domain's services.
+import { readdirSync } from 'node:fs';
+import tseslint from 'typescript-eslint';
+
+const domains = (dir) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test/__generated__/**', '.data/**', '.tmp/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-function-type': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '/(entities|services|resolvers|jobs)(/|$)', message: 'core/ imports no domain (ARCHITECTURE.md)' }],
+      }],
+    },
+  },
+  {
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^\\.\\./[^./][^/]*/(?!index$).+', message: 'Reach another domain through services/<domain>/index.ts' },
+          { regex: '/resolvers(/|$)', message: 'Services do not import resolvers' },
+        ],
+      }],
+    },
+  },
+  ...domains('src/resolvers').map((domain) => ({
+    files: [`src/resolvers/${domain}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: `^\\.\\./\\.\\./services/(?!${domain}(/|$))`, message: `A ${domain} resolver calls only ${domain} services` }],
+      }],
+    },
+  })),
+);
