@@ -3,12 +3,9 @@
  * existing migration applied, then rewrites src/migrations/index.ts.
  * Usage: npm run build && node dist/scripts/create-migration.js [--blank]
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MikroORM } from '@mikro-orm/postgresql';
-import { ormConfig } from '../mikro-orm.config';
-import { startEmbeddedPostgres } from '../src/core/db/embedded';
-import { ensureDatabase } from '../src/core/db/database';
 
 const MIGRATIONS_DIR = join(process.cwd(), 'src', 'migrations');
 
@@ -27,6 +24,15 @@ export function writeMigrationsIndex(): void {
 
 async function main() {
   const blank = process.argv.includes('--blank');
+  // The ORM config imports the compiled migrations index: make it match the files first.
+  writeMigrationsIndex();
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { MikroORM }: typeof import('@mikro-orm/postgresql') = require('@mikro-orm/postgresql');
+  const { ormConfig }: typeof import('../mikro-orm.config') = require('../mikro-orm.config');
+  const { startEmbeddedPostgres }: typeof import('../src/core/db/embedded') = require('../src/core/db/embedded');
+  const { ensureDatabase }: typeof import('../src/core/db/database') = require('../src/core/db/database');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres('.tmp', 'migration-pg');
   try {
     let url = process.env.DATABASE_URL;

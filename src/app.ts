@@ -12,6 +12,7 @@ import { localSecret } from './core/db/secrets';
 import { prepareDatabase } from './core/db/database';
 import type { AppDeps } from './core/context/request-context';
 import { resolveViewer } from './services/identity';
+import { createMessenger } from './core/messaging/outbound';
 
 export interface App extends AppDeps {
   ownerUrl: string;
@@ -40,11 +41,13 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
     audience: config.jwt.audience,
     ttlSeconds: config.jwt.accessTtlSeconds,
   });
+  const messenger = createMessenger(orm, { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, quiet: config.env === 'test' });
   return {
     config,
     orm,
     keyRing,
     resolveViewer,
+    messenger,
     ownerUrl: urls.ownerUrl,
     async close() {
       await orm.close(true);

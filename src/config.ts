@@ -39,6 +39,9 @@ const schema = z.object({
   GRAPHQL_INTROSPECTION: optionalBool,
   GRAPHIQL_ENABLED: optionalBool,
   SEED_DEMO: optionalBool,
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL'),
+  MAIL_FROM: z.string().min(3).default('Tessera <no-reply@tessera.local>'),
+  ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{43}$/.test(v), 'must be 32 bytes, base64url (43 characters)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -56,6 +59,10 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   seedDemo: boolean;
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Encrypts secrets at rest (MFA secrets). Unset outside production: generated into DATA_DIR. */
+  encryptionKey?: string;
   logLevel: string;
 }
 
@@ -69,8 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production && !e.JWT_SIGNING_KEYS) {
-    throw new ConfigError('Invalid configuration:\n  JWT_SIGNING_KEYS: required in production');
+  for (const name of ['JWT_SIGNING_KEYS', 'ENCRYPTION_KEY'] as const) {
+    if (production && !e[name]) throw new ConfigError(`Invalid configuration:\n  ${name}: required in production`);
   }
   return {
     env: e.NODE_ENV,
@@ -92,6 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     graphiql: e.GRAPHIQL_ENABLED ?? !production,
     seedDemo: e.SEED_DEMO ?? !production,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    encryptionKey: e.ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -7,6 +7,7 @@ import { Membership } from './tenancy/membership.entity';
 import { Invitation } from './tenancy/invitation.entity';
 import { Role, RoleAssignment } from './access/role.entity';
 import { AuditLog } from './audit/audit-log.entity';
+import { RecordedMessage } from './messaging/recorded-message.entity';
 
 export const allEntities = [
   User,
@@ -19,4 +20,5 @@ export const allEntities = [
   Role,
   RoleAssignment,
   AuditLog,
+  RecordedMessage,
 ];

@@ -12,6 +12,8 @@ export class Migration20261121005946 extends Migration {
 
     this.addSql(`create table "audit_log" ("id" uuid not null, "organization_id" uuid null, "seq" bigint not null, "user_id" uuid null, "action" text not null, "resource_type" text null, "resource_id" text null, "changes" jsonb null, "ip" text null, "user_agent" text null, "request_id" text null, "prev_hash" text not null, "hash" text not null, "created_at" timestamptz not null, constraint "audit_log_pkey" primary key ("id"));`);
     this.addSql(`alter table "audit_log" add constraint "audit_log_organization_id_seq_unique" unique ("organization_id", "seq");`);
+    this.addSql(`create index audit_log_org_created_idx on audit_log (organization_id, created_at desc);`);
+    this.addSql(`create unique index audit_log_platform_seq_unique on audit_log (seq) where organization_id is null;`);
 
     this.addSql(`create table "access_role" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "organization_id" uuid not null, "key" text not null, "name" text not null, "description" text null, "permissions" text[] not null, "is_system" boolean not null default false, constraint "access_role_pkey" primary key ("id"));`);
     this.addSql(`create index "access_role_organization_id_index" on "access_role" ("organization_id");`);

@@ -34,13 +34,9 @@ export class Migration20261121010000TenantRls extends Migration {
       or (organization_id is null and current_setting('app.platform', true) = 'on'));`);
     this.addSql(`create policy audit_append on audit_log for insert with check (
       organization_id = app_current_tenant() or (organization_id is null and current_setting('app.platform', true) = 'on'));`);
-    this.addSql(`create index audit_log_org_created_idx on audit_log (organization_id, created_at desc);`);
-    this.addSql(`create unique index audit_log_platform_seq_unique on audit_log (seq) where organization_id is null;`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop index if exists audit_log_platform_seq_unique;`);
-    this.addSql(`drop index if exists audit_log_org_created_idx;`);
     this.addSql(`drop policy if exists audit_append on audit_log;`);
     this.addSql(`drop policy if exists audit_read on audit_log;`);
     this.addSql(`alter table audit_log no force row level security;`);

@@ -36,10 +36,11 @@ export class PageArgs {
   after?: string;
 }
 
+/** What buildConnection returns; `count` runs only when a client asks for totalCount. */
 export interface ConnectionShape<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
-  totalCount: () => Promise<number>;
+  count: () => Promise<number>;
 }
 
 /** Declares `<Name>Connection` and `<Name>Edge` object types for a node type. */
@@ -53,8 +54,12 @@ export function Connection<T extends object>(node: ClassType<T>, name = node.nam
   class ConnectionType {
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
+    count!: () => Promise<number>;
+
     @Field(() => Int, { description: 'Number of items matching the filter, all pages together' })
-    totalCount!: number;
+    totalCount(): Promise<number> {
+      return this.count();
+    }
   }
   return ConnectionType;
 }

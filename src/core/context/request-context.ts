@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config';
 import type { KeyRing } from '../auth/access-tokens';
+import type { Messenger } from '../messaging/outbound';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../orm/loaders';
 import { RequestDb } from '../orm/request-db';
@@ -42,6 +43,7 @@ export interface AppDeps {
   orm: MikroORM;
   keyRing: KeyRing;
   resolveViewer: ViewerResolver;
+  messenger: Messenger;
 }
 
 export interface RequestInfo {

@@ -5,7 +5,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { badInput } from '../errors';
 import type { RequestDb } from './request-db';
-import { columnsOf, scopedSelect } from './rows';
+import { scopedSelect, shapeOf } from './rows';
 
 type EntityClass = abstract new (...args: never[]) => object;
 type Row = Record<string, unknown>;
@@ -92,7 +92,8 @@ function applyKeyset(qb: Knex.QueryBuilder, columns: string[], directions: ('ASC
 }
 
 export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClass, req: ConnectionRequest) {
-  const columnOf = columnsOf(db, entity);
+  const shape = shapeOf(db, entity);
+  const columnOf = shape.columnOf;
   const max = req.maxPageSize ?? 100;
   const first = req.first ?? req.defaultPageSize ?? 20;
   if (first < 1 || first > max) throw badInput('first', `first must be between 1 and ${max}`);
@@ -114,7 +115,7 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   const page = base.clone();
   if (req.after) applyKeyset(page, orderColumns, directions, decodeCursor(req.after, order.length));
   orderColumns.forEach((c, i) => page.orderBy(c, directions[i] === 'ASC' ? 'asc' : 'desc'));
-  const rows: Row[] = await page.limit(first + 1);
+  const rows: Row[] = (await page.limit(first + 1)).map(shape.hydrate);
 
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);
@@ -128,7 +129,7 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount: () =>
+    count: () =>
       (count ??= base
         .clone()
         .clearSelect()

@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import type { RequestDb } from './request-db';
-import { columnsOf, scopedSelect } from './rows';
+import { columnsOf, scopedSelect, shapeOf } from './rows';
 
 type EntityClass = abstract new (...args: never[]) => object;
 type Row = Record<string, unknown>;
@@ -17,7 +17,8 @@ export class Loaders {
   /** The row of `entity` with this id, or null (also for another tenant's id). */
   byId<T = Row>(entity: EntityClass, id: string): Promise<T | null> {
     return this.loader(`${entity.name}#id`, async (ids) => {
-      const rows: Row[] = await scopedSelect(this.db, await this.db.trx(), entity).whereIn('id', [...ids]);
+      const { hydrate } = shapeOf(this.db, entity);
+      const rows: Row[] = (await scopedSelect(this.db, await this.db.trx(), entity).whereIn('id', [...ids])).map(hydrate);
       const byId = new Map(rows.map((r) => [r.id as string, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }).load(id) as Promise<T | null>;
@@ -28,7 +29,8 @@ export class Loaders {
     const column = columnsOf(this.db, entity)[property];
     if (!column) throw new Error(`${entity.name}.${property} is not a column`);
     return this.loader(`${entity.name}#${property}`, async (values) => {
-      const rows: Row[] = await scopedSelect(this.db, await this.db.trx(), entity).whereIn(column, [...values]).orderBy('id');
+      const { hydrate } = shapeOf(this.db, entity);
+      const rows: Row[] = (await scopedSelect(this.db, await this.db.trx(), entity).whereIn(column, [...values]).orderBy('id')).map(hydrate);
       const groups = new Map<string, Row[]>();
       for (const r of rows) {
         const key = r[property] as string;

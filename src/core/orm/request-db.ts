@@ -22,6 +22,7 @@ export class RequestDb {
   readonly em: EntityManager;
   private opening?: Promise<Knex.Transaction>;
   private scope: DbScope;
+  private afterCommitTasks: (() => Promise<void>)[] = [];
 
   constructor(orm: MikroORM, scope: DbScope) {
     this.em = orm.em.fork({ clear: true, useContext: false, freshEventManager: false });
@@ -50,7 +51,25 @@ export class RequestDb {
   /** Runs `fn` in a nested transaction (savepoint): all of it, or none of it. */
   async transactional<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     await this.trx();
-    return this.em.transactional((em) => fn(em as EntityManager));
+    return this.discardingTasksOnFailure(() => this.em.transactional((em) => fn(em as EntityManager)));
+  }
+
+  /**
+   * Work to do once the request's transaction has committed (messages, later jobs and events):
+   * dropped if the savepoint it was registered in rolls back, or if the request does not commit.
+   */
+  afterCommit(task: () => Promise<void>): void {
+    this.afterCommitTasks.push(task);
+  }
+
+  private async discardingTasksOnFailure<T>(fn: () => Promise<T>): Promise<T> {
+    const mark = this.afterCommitTasks.length;
+    try {
+      return await fn();
+    } catch (err) {
+      this.afterCommitTasks.length = mark;
+      throw err;
+    }
   }
 
   /**
@@ -67,7 +86,7 @@ export class RequestDb {
   ): Promise<T> {
     await this.trx();
     const scope = { ...this.scope, organizationId, userId: userId ?? this.scope.userId };
-    const result = await (parent ?? this.em).transactional(async (em) => {
+    const result = await this.discardingTasksOnFailure(() => (parent ?? this.em).transactional(async (em) => {
       em.setFilterParams(TENANT_FILTER, { organizationId });
       await em.execute(SET_SCOPE_SQL, this.settings(scope));
       const value = await fn(em as EntityManager);
@@ -75,19 +94,24 @@ export class RequestDb {
       // SET LOCAL outlives RELEASE SAVEPOINT: put the request's own scope back.
       await em.execute(SET_SCOPE_SQL, this.settings(this.scope));
       return value;
-    });
+    }));
     return result;
   }
 
-  /** Commits (or rolls back) the request's transaction, if one was opened. */
+  /** Commits (or rolls back) the request's transaction, if one was opened, then runs the after-commit work. */
   async finish(commit: boolean): Promise<void> {
+    const tasks = this.afterCommitTasks.splice(0);
     if (!this.opening) return;
     try {
       await this.opening;
     } catch {
       return;
     }
-    if (commit) await this.em.commit();
-    else await this.em.rollback();
+    if (!commit) {
+      await this.em.rollback();
+      return;
+    }
+    await this.em.commit();
+    for (const task of tasks) await task();
   }
 }

@@ -16,6 +16,8 @@ interface Shape {
   columns: string[];
   /** property name -> column name, for filters and ordering */
   columnOf: Record<string, string>;
+  /** Turns a raw row into the entity's shape (the driver returns timestamps as text). */
+  hydrate: (row: Record<string, unknown>) => Record<string, unknown>;
 }
 
 const shapes = new WeakMap<EntityClass, Shape>();
@@ -35,7 +37,14 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
     const columns = Object.entries(columnOf)
       .filter(([prop]) => !hidden.has(prop))
       .map(([prop, col]) => (prop === col ? col : `${col} as ${prop}`));
-    shape = { table: meta.tableName, tenant: entity.prototype instanceof TenantEntity, columns, columnOf };
+    const dateProps = meta.props
+      .filter((p) => columnOf[p.name] && (p.runtimeType === 'Date' || /timestamp|datetime/i.test(p.columnTypes?.[0] ?? '')))
+      .map((p) => p.name);
+    const hydrate = (row: Record<string, unknown>) => {
+      for (const p of dateProps) if (typeof row[p] === 'string') row[p] = new Date(row[p] as string);
+      return row;
+    };
+    shape = { table: meta.tableName, tenant: entity.prototype instanceof TenantEntity, columns, columnOf, hydrate };
     shapes.set(entity, shape);
   }
   return shape;

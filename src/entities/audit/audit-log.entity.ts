@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { v7 as uuidv7 } from 'uuid';
@@ -11,6 +11,11 @@ import { v7 as uuidv7 } from 'uuid';
 @ObjectType()
 @Entity({ tableName: 'audit_log' })
 @Unique({ properties: ['organizationId', 'seq'] })
+@Index({ name: 'audit_log_org_created_idx', expression: 'create index audit_log_org_created_idx on audit_log (organization_id, created_at desc)' })
+@Index({
+  name: 'audit_log_platform_seq_unique',
+  expression: 'create unique index audit_log_platform_seq_unique on audit_log (seq) where organization_id is null',
+})
 export class AuditLog {
   @Field()
   @PrimaryKey({ type: 'uuid' })

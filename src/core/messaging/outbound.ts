@@ -1,0 +1,70 @@
+/**
+ * Outbound messages (email, SMS, WhatsApp) behind one provider interface. Email goes through
+ * nodemailer over SMTP when SMTP_URL is set; otherwise, and for SMS/WhatsApp until a provider is
+ * configured, a recording provider keeps each message in `messaging_recorded_message` (and logs
+ * it outside tests) so the demo and the tests can read what would have been sent.
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { v7 as uuidv7 } from 'uuid';
+
+export type Channel = 'email' | 'sms' | 'whatsapp';
+
+export interface OutboundMessage {
+  channel: Channel;
+  to: string;
+  subject?: string;
+  text: string;
+  template: string;
+  data?: Record<string, unknown>;
+}
+
+export interface MessageProvider {
+  send(message: OutboundMessage): Promise<void>;
+}
+
+export class RecordingProvider implements MessageProvider {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async send(m: OutboundMessage): Promise<void> {
+    const now = new Date();
+    await this.orm.em
+      .fork({ useContext: false })
+      .getConnection()
+      .execute(
+        `insert into messaging_recorded_message (id, created_at, updated_at, channel, recipient, subject, body, template, data)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
+        [uuidv7(), now, now, m.channel, m.to, m.subject ?? null, m.text, m.template, JSON.stringify(m.data ?? {})],
+      );
+    this.log(`[${m.channel} recorded] to ${m.to}: ${m.subject ?? m.template}\n${m.text}`);
+  }
+}
+
+export class SmtpEmailProvider implements MessageProvider {
+  private readonly transport: Transporter;
+  constructor(smtpUrl: string, private readonly from: string) {
+    this.transport = nodemailer.createTransport(smtpUrl);
+  }
+  async send(m: OutboundMessage): Promise<void> {
+    await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text });
+  }
+}
+
+export class Messenger {
+  constructor(private readonly providers: Record<Channel, MessageProvider>) {}
+  send(message: OutboundMessage): Promise<void> {
+    return this.providers[message.channel].send(message);
+  }
+}
+
+export function createMessenger(orm: MikroORM, opts: { smtpUrl?: string; mailFrom: string; quiet: boolean }): Messenger {
+  const recording = new RecordingProvider(orm, opts.quiet ? () => undefined : (line) => console.log(line));
+  return new Messenger({
+    email: opts.smtpUrl ? new SmtpEmailProvider(opts.smtpUrl, opts.mailFrom) : recording,
+    sms: recording,
+    whatsapp: recording,
+  });
+}
