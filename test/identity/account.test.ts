@@ -74,6 +74,19 @@ describe('changePassword', () => {
     await signIn('recipient@acme.test');
   });
 
+  test('wrong current passwords count towards the lockout', async () => {
+    const email = 'owner@globex.test';
+    const { accessToken } = await signIn(email);
+    const input = { currentPassword: 'Wrong!Pass1', newPassword: 'N3w!Password' };
+    for (let i = 0; i < 5; i++) {
+      assert.equal(errorCode(await api.gql(ChangePasswordDocument, { input }, accessToken)), 'BAD_USER_INPUT');
+    }
+    const locked = await api.gql(ChangePasswordDocument, { input: { ...input, currentPassword: DEMO_PASSWORD } }, accessToken);
+    assert.equal(locked.errors![0].extensions!.reason, 'ACCOUNT_LOCKED');
+    const login = await api.gql(LoginDocument, { input: { email, password: DEMO_PASSWORD } });
+    assert.equal(login.errors![0].extensions!.reason, 'ACCOUNT_LOCKED');
+  });
+
   test('changes the password, keeps the current session and signs out the others', async () => {
     const email = 'me.officer@acme.test';
     const current = await signIn(email);

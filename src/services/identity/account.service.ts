@@ -11,7 +11,7 @@ import { User } from '../../entities/identity/user.entity';
 import { Session } from '../../entities/identity/session.entity';
 import { Organization, OrganizationStatus } from '../../entities/tenancy/organization.entity';
 import { recordAudit, recordSecurityEvent } from '../audit';
-import { memberOrganizations, openSession, type AuthPayload } from './auth.service';
+import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS, memberOrganizations, openSession, type AuthPayload } from './auth.service';
 
 /** How many previous password hashes are kept (and refused on change). */
 export const PASSWORD_HISTORY_SIZE = 5;
@@ -35,9 +35,28 @@ export async function changePassword(ctx: RequestContext, input: ChangePasswordI
   type Outcome = { ok: true } | { ok: false; error: DomainError; reason: string };
   const outcome = await ctx.db.transactional<Outcome>(async (em) => {
     const user = await em.findOneOrFail(User, { id: viewer.userId });
-    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      return { ok: false, error: badInput('currentPassword', 'Current password is incorrect'), reason: 'bad_current_password' };
+    const now = new Date();
+    if (user.lockedUntil && user.lockedUntil > now) {
+      const retryAfter = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
+      return {
+        ok: false,
+        error: new DomainError('FORBIDDEN', 'Account locked after repeated wrong passwords; try again later', { reason: 'ACCOUNT_LOCKED', retryAfter }),
+        reason: 'locked',
+      };
     }
+    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      // Counts like a failed sign-in, so a stolen access token cannot be used to guess the password.
+      user.failedLoginAttempts += 1;
+      let reason = 'bad_current_password';
+      if (user.failedLoginAttempts >= MAX_FAILED_LOGINS) {
+        user.lockedUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
+        user.failedLoginAttempts = 0;
+        reason = 'locked_out';
+      }
+      await em.flush();
+      return { ok: false, error: badInput('currentPassword', 'Current password is incorrect'), reason };
+    }
+    user.failedLoginAttempts = 0;
     const previous = [user.passwordHash, ...user.passwordHistory.slice(0, PASSWORD_HISTORY_SIZE)];
     for (const hash of previous) {
       if (await verifyPassword(hash, input.newPassword)) {
