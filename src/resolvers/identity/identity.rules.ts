@@ -1,6 +1,12 @@
-import { isAuthenticated, isPublic, type RuleMap } from '../../schema/rules';
+import { can, isAuthenticated, isPublic, type RuleMap } from '../../schema/rules';
 
 export const identityRules: RuleMap = {
-  Query: { me: isAuthenticated },
-  Mutation: { signUp: isPublic, login: isPublic, refreshSession: isPublic, logout: isAuthenticated },
+  Query: { me: isAuthenticated, sessions: isAuthenticated },
+  Mutation: { signUp: isPublic, login: isPublic, refreshSession: isPublic, logout: isAuthenticated,
+    changePassword: isAuthenticated,
+    updateProfile: isAuthenticated,
+    switchOrganization: isAuthenticated,
+    revokeSession: isAuthenticated,
+    revokeMemberSessions: can('session:revoke'),
+  },
 };

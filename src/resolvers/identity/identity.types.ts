@@ -2,6 +2,8 @@ import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { IsEmail, IsOptional, Length, Matches, MaxLength, MinLength } from 'class-validator';
 import { User } from '../../entities/identity/user.entity';
 import { Organization } from '../../entities/tenancy/organization.entity';
+import { Session } from '../../entities/identity/session.entity';
+import { Connection } from '../../schema/common';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -30,3 +32,26 @@ export class LoginInput {
   @Field() @MinLength(1) @MaxLength(256) password!: string;
   @Field({ nullable: true }) @IsOptional() @Matches(SLUG_PATTERN, { message: 'organizationSlug is not a valid slug' }) organizationSlug?: string;
 }
+
+@InputType()
+export class ChangePasswordInput {
+  @Field() @MinLength(1) @MaxLength(256) currentPassword!: string;
+  @Field({ description: 'At least 8 characters with upper and lower case, a digit and a special character; not one of the last 5' })
+  @MinLength(1)
+  @MaxLength(256)
+  newPassword!: string;
+}
+
+export const PHONE_PATTERN = /^\+?[0-9][0-9 ().-]{3,30}$/;
+
+@InputType({ description: 'Only the fields given change; phone: null clears it' })
+export class UpdateProfileInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 100) firstName?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 100) lastName?: string | null;
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(PHONE_PATTERN, { message: 'phone must be digits, spaces, dashes or brackets, optionally starting with +' })
+  phone?: string | null;
+}
+
+export const SessionConnection = Connection(Session);

@@ -22,6 +22,8 @@ export interface AuthPayload {
   expiresIn: number;
   user: User;
   organization: Organization | null;
+  /** The session the tokens belong to (not exposed by the API). */
+  sessionId?: string;
 }
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
@@ -31,7 +33,8 @@ export async function findUserByEmail(em: EntityManager, email: string): Promise
   return row ? em.findOne(User, { id: row.id }) : null;
 }
 
-async function memberOrganizations(em: EntityManager, userId: string): Promise<{ id: string; slug: string; status: string }[]> {
+/** The user's active memberships in every organization (through the membership_self RLS policy). */
+export async function memberOrganizations(em: EntityManager, userId: string): Promise<{ id: string; slug: string; status: string }[]> {
   // Visible through the membership_self policy: the user's own memberships in every organization.
   await em.execute("select set_config('app.user_id', ?, true)", [userId]);
   return em.execute(
@@ -60,7 +63,7 @@ export async function openSession(
   em.create(RefreshToken, { sessionId: session.id, tokenHash: hashOpaqueToken(refreshToken), expiresAt: session.expiresAt } as RefreshToken);
   await em.flush();
   const accessToken = await keyRing.sign({ sub: user.id, sid: session.id, org: organization?.id });
-  return { accessToken, refreshToken, expiresIn: keyRing.ttlSeconds, user, organization };
+  return { accessToken, refreshToken, expiresIn: keyRing.ttlSeconds, user, organization, sessionId: session.id };
 }
 
 export interface SignUpInput {

@@ -1,2 +1,3 @@
 export { resolveViewer } from './viewer';
-export { findUserByEmail, openSession } from './auth.service';
+export { findUserByEmail, memberOrganizations, openSession } from './auth.service';
+export * as account from './account.service';
