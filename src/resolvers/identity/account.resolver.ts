@@ -39,14 +39,6 @@ export class AccountResolver {
   }
 }
 
-@Resolver(() => SessionConnection)
-export class SessionConnectionResolver {
-  @FieldResolver(() => Int, { description: 'Number of live sessions, all pages together' })
-  totalCount(@Root() connection: account.SessionConnectionShape): Promise<number> {
-    return connection.totalCount();
-  }
-}
-
 @Resolver(() => Session)
 export class SessionResolver {
   @FieldResolver(() => Boolean, { description: 'True for the session this request is signed in with' })

@@ -1,5 +1,5 @@
-import { AccountResolver, SessionConnectionResolver, SessionResolver } from './account.resolver';
+import { AccountResolver, SessionResolver } from './account.resolver';
 import { AuthResolver } from './auth.resolver';
 
 export { identityRules } from './identity.rules';
-export const identityResolvers = [AuthResolver, AccountResolver, SessionResolver, SessionConnectionResolver] as const;
+export const identityResolvers = [AuthResolver, AccountResolver, SessionResolver] as const;

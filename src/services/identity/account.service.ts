@@ -164,28 +164,16 @@ export interface SessionPage {
   after?: string | null;
 }
 
-export type SessionConnectionShape = Awaited<ReturnType<typeof listSessions>>;
-
 /** The caller's live sessions (not revoked, not expired) in every organization, newest first. */
 export async function listSessions(ctx: RequestContext, page: SessionPage) {
   const viewer = requireViewer(ctx);
-  const connection = await buildConnection<Record<string, unknown>>(ctx.db, Session, {
+  return buildConnection<Record<string, unknown>>(ctx.db, Session, {
     first: page.first,
     after: page.after,
     orderBy: [{ field: 'createdAt', direction: 'DESC' }],
     where: (qb) => qb.where('user_id', viewer.userId).whereNull('revoked_at').where('expires_at', '>', new Date()),
   });
-  // Plain rows carry timestamps as PostgreSQL text, which the DateTime scalar does not accept.
-  for (const edge of connection.edges) {
-    for (const field of SESSION_TIMESTAMPS) {
-      const value = edge.node[field];
-      if (typeof value === 'string') edge.node[field] = new Date(value);
-    }
-  }
-  return connection;
 }
-
-const SESSION_TIMESTAMPS = ['createdAt', 'updatedAt', 'lastUsedAt', 'expiresAt', 'revokedAt'] as const;
 
 /** Revokes one of the caller's own sessions (the current one too: that signs the caller out). */
 export async function revokeSession(ctx: RequestContext, sessionId: string): Promise<boolean> {
