@@ -2,7 +2,7 @@
  * Types every domain shares: Relay connections, typed filter operators, ordering.
  * A list field is `things(filter:, orderBy:, first:, after:)` returning `ThingConnection`.
  */
-import { ArgsType, ClassType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, ClassType, Field, ID, InputType, Int, ObjectType, registerEnumType, UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import { IsOptional, Max, Min } from 'class-validator';
 import { DecimalScalar } from './scalars';
 
@@ -42,6 +42,12 @@ export interface ConnectionShape<T> {
   totalCount: () => Promise<number>;
 }
 
+/** `totalCount` arrives as a function (counted only when asked): call it. */
+const callIfFunction: MiddlewareFn = async (_data, next) => {
+  const value = await next();
+  return typeof value === 'function' ? value() : value;
+};
+
 /** Declares `<Name>Connection` and `<Name>Edge` object types for a node type. */
 export function Connection<T extends object>(node: ClassType<T>, name = node.name) {
   @ObjectType(`${name}Edge`)
@@ -54,6 +60,7 @@ export function Connection<T extends object>(node: ClassType<T>, name = node.nam
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
     @Field(() => Int, { description: 'Number of items matching the filter, all pages together' })
+    @UseMiddleware(callIfFunction)
     totalCount!: number;
   }
   return ConnectionType;
