@@ -26,7 +26,17 @@ export const DecimalScalar = new GraphQLScalarType({
   },
 });
 
-export const DateTimeScalar = GraphQLDateTime;
+/** PostgreSQL's text form of timestamptz ('2026-11-21 01:10:45.343+00'), as plain-row reads return it. */
+const PG_TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2})(?::?(\d{2}))?$/;
+
+const dateTimeConfig = GraphQLDateTime.toConfig();
+export const DateTimeScalar = new GraphQLScalarType({
+  ...dateTimeConfig,
+  serialize: (value) => {
+    const m = typeof value === 'string' ? PG_TIMESTAMPTZ.exec(value) : null;
+    return dateTimeConfig.serialize!(m ? new Date(`${m[1]}T${m[2]}${m[3]}:${m[4] ?? '00'}`) : value);
+  },
+});
 export const DateScalar = new GraphQLScalarType({ ...GraphQLLocalDate.toConfig(), name: 'Date' });
 export const JSONObjectScalar = GraphQLJSONObject;
 
