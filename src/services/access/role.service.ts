@@ -1,6 +1,14 @@
 /** Roles: system roles from templates for each new organization; custom roles; assignment to members. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Role } from '../../entities/access/role.entity';
+import type { RequestContext } from '../../core/context/request-context';
+import { requireTenant } from '../../core/context/request-context';
+import { isKnownGrant, permissionCatalog as catalog, type PermissionDefinition } from '../../core/access/permissions';
+import { DomainError, badInput, conflict, notFound } from '../../core/errors';
+import { scopedSelect } from '../../core/orm/rows';
+import { Role, RoleAssignment } from '../../entities/access/role.entity';
+import { recordAudit } from '../audit';
+import { assertId } from './ids';
+import './permission-catalog';
 import { ROLE_TEMPLATES } from './role-templates';
 
 /** Creates every system role in the organization `em` is scoped to; returns them by key. */
@@ -23,15 +31,6 @@ export async function createSystemRoles(em: EntityManager): Promise<Map<string, 
 // ---------------------------------------------------------------------------------------------
 // Roles of the caller's organization, custom roles, and the roles a membership holds
 
-import type { RequestContext } from '../../core/context/request-context';
-import { requireTenant } from '../../core/context/request-context';
-import { isKnownGrant, permissionCatalog as catalog, type PermissionDefinition } from '../../core/access/permissions';
-import { DomainError, badInput, conflict, notFound } from '../../core/errors';
-import { scopedSelect } from '../../core/orm/rows';
-import { RoleAssignment } from '../../entities/access/role.entity';
-import { recordAudit } from '../audit';
-import { assertId } from './ids';
-import './permission-catalog';
 
 export const ROLE_KEY_PATTERN = /^[a-z][a-z0-9_]{1,49}$/;
 
