@@ -1,7 +1,10 @@
 /** Every domain's resolvers and shield rules. A new domain adds its two lines here. */
 import { identityResolvers, identityRules } from './identity';
+import { tenancyResolvers, tenancyRules } from './tenancy';
+import { accessResolvers, accessRules } from './access';
+import { auditResolvers, auditRules } from './audit';
 import type { RuleMap } from '../schema/rules';
 
-export const resolvers = [...identityResolvers] as const;
+export const resolvers = [...identityResolvers, ...tenancyResolvers, ...accessResolvers, ...auditResolvers] as const;
 
-export const ruleMaps: RuleMap[] = [identityRules];
+export const ruleMaps: RuleMap[] = [identityRules, tenancyRules, accessRules, auditRules];

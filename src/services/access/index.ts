@@ -1,3 +1,16 @@
 export { ROLE_TEMPLATES } from './role-templates';
 export type { RoleTemplate } from './role-templates';
-export { createSystemRoles } from './role.service';
+export {
+  createSystemRoles,
+  permissionCatalog,
+  listRoles,
+  rolesOfMembership,
+  createRole,
+  updateRole,
+  deleteRole,
+  resolveRoles,
+  membershipRoleIds,
+  setMembershipRoles,
+  ROLE_KEY_PATTERN,
+} from './role.service';
+export type { NewRole, RolePatch } from './role.service';

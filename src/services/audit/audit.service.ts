@@ -8,6 +8,9 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { RequestContext } from '../../core/context/request-context';
+import { requireTenant } from '../../core/context/request-context';
+import { buildConnection } from '../../core/orm/connection';
+import { AuditLog } from '../../entities/audit/audit-log.entity';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -156,4 +159,27 @@ export async function verifyAuditChain(ctx: RequestContext, organizationId: stri
     expectedSeq += 1n;
   }
   return { valid: true, checkedCount: rows.length, brokenAtSeq: null, reason: null };
+}
+
+export interface ListAuditLogs {
+  filter?: import('../../core/orm/connection').FilterInput | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** The caller organization's audit trail, newest first. */
+export async function listAuditLogs(ctx: RequestContext, args: ListAuditLogs) {
+  const organizationId = requireTenant(ctx);
+  return buildConnection<AuditLog>(ctx.db, AuditLog, {
+    filter: args.filter,
+    orderBy: [{ field: 'seq', direction: 'DESC' }],
+    first: args.first,
+    after: args.after,
+    where: (qb) => qb.where('organization_id', organizationId),
+  });
+}
+
+/** Verifies the caller organization's chain. */
+export function verifyOwnAuditChain(ctx: RequestContext): Promise<AuditChainReport> {
+  return verifyAuditChain(ctx, requireTenant(ctx));
 }

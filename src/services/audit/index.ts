@@ -1,2 +1,2 @@
-export { recordAudit, recordSecurityEvent, verifyAuditChain } from './audit.service';
-export type { AuditEntry, AuditChainReport } from './audit.service';
+export { recordAudit, recordSecurityEvent, verifyAuditChain, listAuditLogs, verifyOwnAuditChain } from './audit.service';
+export type { AuditEntry, AuditChainReport, ListAuditLogs } from './audit.service';

@@ -1,2 +1,13 @@
-export { createOrganization } from './organization.service';
-export type { NewOrganization } from './organization.service';
+export {
+  createOrganization,
+  currentOrganization,
+  listOrganizations,
+  createOrganizationAsOperator,
+  updateOrganization,
+  suspendOrganization,
+  activateOrganization,
+  updateOrganizationSettings,
+} from './organization.service';
+export type { NewOrganization, OrganizationPatch, ListOrganizations, CreateOrganizationByOperator } from './organization.service';
+export { listMembers, memberUser, memberRoles, updateMemberRoles, suspendMember, removeMember } from './membership.service';
+export type { ListMembers } from './membership.service';

@@ -1,0 +1,4 @@
+import { RoleResolver } from './role.resolver';
+
+export { accessRules } from './access.rules';
+export const accessResolvers = [RoleResolver] as const;

@@ -1,0 +1,5 @@
+import { MemberResolver } from './member.resolver';
+import { OrganizationResolver } from './organization.resolver';
+
+export { tenancyRules } from './tenancy.rules';
+export const tenancyResolvers = [OrganizationResolver, MemberResolver] as const;

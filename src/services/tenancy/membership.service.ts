@@ -1,0 +1,131 @@
+/** Members of the caller's organization: listing, roles, suspension and removal (never the last owner). */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../core/context/request-context';
+import { requireTenant } from '../../core/context/request-context';
+import { badInput, conflict, notFound } from '../../core/errors';
+import { buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
+import { Membership, MembershipStatus } from '../../entities/tenancy/membership.entity';
+import { User } from '../../entities/identity/user.entity';
+import { membershipRoleIds, resolveRoles, rolesOfMembership, setMembershipRoles } from '../access';
+import type { Role } from '../../entities/access/role.entity';
+import { recordAudit } from '../audit';
+import { assertId } from './ids';
+
+export interface ListMembers {
+  filter?: FilterInput | null;
+  orderBy?: OrderSpec[] | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export function listMembers(ctx: RequestContext, args: ListMembers) {
+  requireTenant(ctx);
+  return buildConnection<Membership>(ctx.db, Membership, {
+    filter: args.filter,
+    orderBy: args.orderBy ?? [{ field: 'createdAt', direction: 'ASC' }],
+    first: args.first,
+    after: args.after,
+  });
+}
+
+/** The member's user (batched per level). */
+export function memberUser(ctx: RequestContext, membership: Pick<Membership, 'userId'>): Promise<User | null> {
+  return ctx.loaders.byId<User>(User, membership.userId);
+}
+
+/** The member's roles (batched per level). */
+export function memberRoles(ctx: RequestContext, membership: Pick<Membership, 'id'>): Promise<Role[]> {
+  return rolesOfMembership(ctx, membership.id);
+}
+
+/** Active memberships other than `exceptId` that hold the system owner role. */
+async function otherActiveOwners(em: EntityManager, organizationId: string, exceptId: string): Promise<number> {
+  const [row] = await em.execute<{ count: string }[]>(
+    `select count(distinct m.id) as count from tenancy_membership m
+       join access_role_assignment ra on ra.membership_id = m.id
+       join access_role r on r.id = ra.role_id
+      where m.organization_id = ? and m.id <> ? and m.status = 'active' and r.key = 'owner' and r.is_system`,
+    [organizationId, exceptId],
+  );
+  return Number(row.count);
+}
+
+async function isOwner(em: EntityManager, membershipId: string): Promise<boolean> {
+  const [row] = await em.execute<{ n: string }[]>(
+    `select count(*) as n from access_role_assignment ra join access_role r on r.id = ra.role_id
+      where ra.membership_id = ? and r.key = 'owner' and r.is_system`,
+    [membershipId],
+  );
+  return Number(row.n) > 0;
+}
+
+async function loadMembership(em: EntityManager, id: string): Promise<Membership> {
+  assertId('membershipId', id);
+  const membership = await em.findOne(Membership, { id });
+  if (!membership) throw notFound('Member', 'membershipId');
+  return membership;
+}
+
+async function refuseLastOwner(em: EntityManager, orgId: string, membership: Membership, what: string): Promise<void> {
+  if ((await isOwner(em, membership.id)) && (await otherActiveOwners(em, orgId, membership.id)) === 0) {
+    throw conflict(`Cannot ${what} the last owner of the organization`);
+  }
+}
+
+/** Replaces a member's roles; role ids must be roles of this organization, at least one, keeping an owner. */
+export async function updateMemberRoles(ctx: RequestContext, membershipId: string, roleIds: string[]): Promise<Membership> {
+  const orgId = requireTenant(ctx);
+  const wanted = [...new Set(roleIds)];
+  if (wanted.length === 0) throw badInput('roleIds', 'A member needs at least one role');
+  wanted.forEach((id) => assertId('roleIds', id));
+  return ctx.db.transactional(async (em) => {
+    const membership = await loadMembership(em, membershipId);
+    const roles = await resolveRoles(em, wanted);
+    const before = await membershipRoleIds(em, membership.id);
+    const keepsOwner = roles.some((r) => r.key === 'owner' && r.isSystem);
+    if (!keepsOwner && membership.status === 'active') await refuseLastOwner(em, orgId, membership, 'take the owner role from');
+    const after = await setMembershipRoles(em, membership.id, roles.map((r) => r.id));
+    await recordAudit(ctx, em, {
+      action: 'member.update_roles',
+      resourceType: 'Membership',
+      resourceId: membership.id,
+      changes: { roleIds: { from: before, to: after } },
+    });
+    return membership;
+  });
+}
+
+export async function suspendMember(ctx: RequestContext, membershipId: string): Promise<Membership> {
+  const orgId = requireTenant(ctx);
+  return ctx.db.transactional(async (em) => {
+    const membership = await loadMembership(em, membershipId);
+    if (membership.status === MembershipStatus.SUSPENDED) throw conflict('The member is already suspended');
+    await refuseLastOwner(em, orgId, membership, 'suspend');
+    membership.status = MembershipStatus.SUSPENDED;
+    await em.flush();
+    await recordAudit(ctx, em, {
+      action: 'member.suspend',
+      resourceType: 'Membership',
+      resourceId: membership.id,
+      changes: { status: { from: 'active', to: 'suspended' }, userId: membership.userId },
+    });
+    return membership;
+  });
+}
+
+export async function removeMember(ctx: RequestContext, membershipId: string): Promise<boolean> {
+  const orgId = requireTenant(ctx);
+  return ctx.db.transactional(async (em) => {
+    const membership = await loadMembership(em, membershipId);
+    await refuseLastOwner(em, orgId, membership, 'remove');
+    const roleIds = await membershipRoleIds(em, membership.id);
+    await em.remove(membership).flush();
+    await recordAudit(ctx, em, {
+      action: 'member.remove',
+      resourceType: 'Membership',
+      resourceId: membership.id,
+      changes: { userId: membership.userId, roleIds },
+    });
+    return true;
+  });
+}
