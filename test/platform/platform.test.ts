@@ -68,3 +68,9 @@ test('batched HTTP requests are refused', async () => {
   const res = await api.post([{ query: '{ __typename }' }, { query: '{ __typename }' }]);
   assert.ok(res.status >= 400);
 });
+
+test('a malformed id in a filter is bad input, not an internal error', async () => {
+  const token = await api.login('admin', 'acme');
+  const res = await api.post({ query: 'query { members(filter: { userId: { eq: "not-a-uuid" } }) { totalCount } }' }, token);
+  assert.equal(res.json.errors[0].extensions.code, 'BAD_USER_INPUT');
+});

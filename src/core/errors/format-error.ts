@@ -6,6 +6,8 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
+import { DriverException } from '@mikro-orm/core';
+import { DatabaseError } from 'pg';
 import { DomainError } from './domain-error';
 
 const PASS_THROUGH_CODES = new Set([
@@ -56,6 +58,10 @@ export function formatError(
   }
   if (original instanceof DomainError) {
     return { message: original.message, locations, path, extensions: { ...original.extensions } };
+  }
+  // A malformed value that slipped past validation (e.g. a non-UUID id in a filter): the client's fault.
+  if ((original instanceof DriverException || original instanceof DatabaseError) && original.code === '22P02') {
+    return { message: 'Invalid input: a value is malformed', locations, path, extensions: { code: 'BAD_USER_INPUT' } };
   }
   const code = formatted.extensions?.code as string | undefined;
   // Raised while building the context (bad token): Apollo re-wraps it, keeping our code.

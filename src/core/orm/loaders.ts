@@ -3,6 +3,7 @@
  * level of a query resolves into a single SQL statement, whatever the number of parent rows.
  */
 import DataLoader from 'dataloader';
+import { isUuid } from '../ids';
 import type { RequestDb } from './request-db';
 import { columnsOf, scopedSelect, shapeOf } from './rows';
 
@@ -14,8 +15,9 @@ export class Loaders {
 
   constructor(private readonly db: RequestDb) {}
 
-  /** The row of `entity` with this id, or null (also for another tenant's id). */
+  /** The row of `entity` with this id, or null (also for another tenant's id, or a malformed one). */
   byId<T = Row>(entity: EntityClass, id: string): Promise<T | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
     return this.loader(`${entity.name}#id`, async (ids) => {
       const { hydrate } = shapeOf(this.db, entity);
       const rows: Row[] = (await scopedSelect(this.db, await this.db.trx(), entity).whereIn('id', [...ids])).map(hydrate);

@@ -7,7 +7,7 @@ import { DomainError, badInput, conflict, notFound } from '../../core/errors';
 import { scopedSelect } from '../../core/orm/rows';
 import { Role, RoleAssignment } from '../../entities/access/role.entity';
 import { recordAudit } from '../audit';
-import { assertId } from './ids';
+import { assertId } from '../../core/ids';
 import './permission-catalog';
 import { ROLE_TEMPLATES } from './role-templates';
 

@@ -2,6 +2,7 @@
  * The signed-in user's own account: password change, profile, switching organization and
  * sessions (list, revoke one); admins revoke a member's sessions in their organization.
  */
+import { isUuid } from '../../core/ids';
 import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant, requireViewer } from '../../core/context/request-context';
 import { DomainError, badInput, notFound } from '../../core/errors';
@@ -16,8 +17,6 @@ import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS, memberOrganizations, openSession, t
 /** How many previous password hashes are kept (and refused on change). */
 export const PASSWORD_HISTORY_SIZE = 5;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (id: string) => UUID.test(id);
 
 export interface ChangePasswordInput {
   currentPassword: string;

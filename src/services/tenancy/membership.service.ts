@@ -9,7 +9,7 @@ import { User } from '../../entities/identity/user.entity';
 import { membershipRoleIds, resolveRoles, rolesOfMembership, setMembershipRoles } from '../access';
 import type { Role } from '../../entities/access/role.entity';
 import { recordAudit } from '../audit';
-import { assertId } from './ids';
+import { assertId } from '../../core/ids';
 
 export interface ListMembers {
   filter?: FilterInput | null;

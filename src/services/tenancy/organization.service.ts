@@ -16,7 +16,7 @@ import { RoleAssignment } from '../../entities/access/role.entity';
 import { createSystemRoles } from '../access';
 import { recordAudit } from '../audit';
 import { findUserByEmail } from '../identity';
-import { assertId } from './ids';
+import { assertId } from '../../core/ids';
 
 export interface NewOrganization {
   name: string;
