@@ -118,3 +118,15 @@ describe('signUp', () => {
     assert.equal(weak.errors![0].extensions!.field, 'password');
   });
 });
+
+test('concurrent sign-ups for one slug: one wins, the others get CONFLICT, none an internal error', async () => {
+  const attempts = await Promise.all(
+    [1, 2, 3, 4].map((i) =>
+      api.gql(SignUpDocument, {
+        input: { organizationName: 'Race', organizationSlug: 'race-co', email: `racer${i}@race.test`, password: 'Str0ng!Passw0rd', firstName: 'R', lastName: `${i}` },
+      }),
+    ),
+  );
+  assert.equal(attempts.filter((r) => r.data?.signUp).length, 1);
+  for (const r of attempts.filter((a) => !a.data?.signUp)) assert.equal(errorCode(r), 'CONFLICT');
+});

@@ -6,7 +6,7 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
-import { DriverException } from '@mikro-orm/core';
+import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { DatabaseError } from 'pg';
 import { DomainError } from './domain-error';
 
@@ -62,6 +62,10 @@ export function formatError(
   // A malformed value that slipped past validation (e.g. a non-UUID id in a filter): the client's fault.
   if ((original instanceof DriverException || original instanceof DatabaseError) && original.code === '22P02') {
     return { message: 'Invalid input: a value is malformed', locations, path, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  // Two concurrent writers raced past a uniqueness check: the loser gets the answer the check would have given.
+  if (original instanceof UniqueConstraintViolationException || (original instanceof DatabaseError && original.code === '23505')) {
+    return { message: 'This conflicts with an existing record', locations, path, extensions: { code: 'CONFLICT' } };
   }
   const code = formatted.extensions?.code as string | undefined;
   // Raised while building the context (bad token): Apollo re-wraps it, keeping our code.
