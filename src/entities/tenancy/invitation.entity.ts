@@ -1,6 +1,15 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantEntity } from '../../core/orm/base-entities';
+
+/** Derived from the timestamps: accepted and revoked are final; pending turns expired at expiresAt. */
+export enum InvitationStatus {
+  PENDING = 'pending',
+  ACCEPTED = 'accepted',
+  REVOKED = 'revoked',
+  EXPIRED = 'expired',
+}
+registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
 
 /** An invitation by email to join an organization with given roles; expiring, single use, token stored hashed. */
 @ObjectType()

@@ -8,5 +8,9 @@ export const identityRules: RuleMap = {
     switchOrganization: isAuthenticated,
     revokeSession: isAuthenticated,
     revokeMemberSessions: can('session:revoke'),
+    requestPasswordReset: isPublic,
+    resetPassword: isPublic,
+    requestEmailVerification: isAuthenticated,
+    verifyEmail: isPublic,
   },
 };

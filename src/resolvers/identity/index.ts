@@ -1,5 +1,6 @@
 import { AccountResolver, SessionResolver } from './account.resolver';
 import { AuthResolver } from './auth.resolver';
+import { RecoveryResolver } from './recovery.resolver';
 
 export { identityRules } from './identity.rules';
-export const identityResolvers = [AuthResolver, AccountResolver, SessionResolver] as const;
+export const identityResolvers = [AuthResolver, AccountResolver, SessionResolver, RecoveryResolver] as const;

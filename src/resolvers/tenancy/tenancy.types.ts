@@ -1,5 +1,7 @@
-import { ArgsType, Field, InputType, Int, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
   ArrayUnique,
   IsEmail,
   IsIn,
@@ -17,6 +19,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Connection, DateTimeFilter, EnumFilter, IdFilter, OrderDirection, PageArgs, StringFilter } from '../../schema/common';
 import { Organization, OrganizationStatus } from '../../entities/tenancy/organization.entity';
 import { Membership, MembershipStatus } from '../../entities/tenancy/membership.entity';
+import { Invitation, InvitationStatus } from '../../entities/tenancy/invitation.entity';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -152,3 +155,52 @@ export class MembersArgs extends PageArgs {
   @Field(() => [MemberOrder], { nullable: true }) orderBy?: MemberOrder[];
 }
 
+
+export const InvitationConnection = Connection(Invitation);
+
+@InputType()
+export class InviteMemberInput {
+  @Field() @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(320) email!: string;
+  @Field(() => [ID], { description: 'Roles of the caller’s organization the new member will hold (at least one)' })
+  @ArrayMinSize(1, { message: 'roleIds needs at least one role' })
+  @ArrayMaxSize(50)
+  roleIds!: string[];
+}
+
+@InputType({ description: 'firstName, lastName and password create the account when none exists for the invited email' })
+export class AcceptInvitationInput {
+  @Field({ description: 'The token from the invitation email' }) @Length(1, 300) token!: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 100) firstName?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 100) lastName?: string | null;
+  @Field(() => String, { nullable: true, description: 'At least 8 characters with upper and lower case, a digit and a special character' })
+  @IsOptional()
+  @MaxLength(256)
+  password?: string | null;
+}
+
+@InputType()
+export class InvitationFilter {
+  @Field(() => InvitationStatus, { nullable: true }) status?: InvitationStatus;
+  @Field(() => StringFilter, { nullable: true }) email?: StringFilter;
+  @Field(() => DateTimeFilter, { nullable: true }) createdAt?: DateTimeFilter;
+  @Field(() => DateTimeFilter, { nullable: true }) expiresAt?: DateTimeFilter;
+}
+
+export enum InvitationOrderField {
+  CREATED_AT = 'createdAt',
+  EXPIRES_AT = 'expiresAt',
+  EMAIL = 'email',
+}
+registerEnumType(InvitationOrderField, { name: 'InvitationOrderField' });
+
+@InputType()
+export class InvitationOrder {
+  @Field(() => InvitationOrderField) field!: InvitationOrderField;
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC }) direction!: OrderDirection;
+}
+
+@ArgsType()
+export class InvitationsArgs extends PageArgs {
+  @Field(() => InvitationFilter, { nullable: true }) filter?: InvitationFilter;
+  @Field(() => [InvitationOrder], { nullable: true }) orderBy?: InvitationOrder[];
+}

@@ -18,6 +18,24 @@ import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS, memberOrganizations, openSession, t
 export const PASSWORD_HISTORY_SIZE = 5;
 
 
+/**
+ * Sets a new password on `user` (the caller flushes): checks the policy, refuses the current
+ * password and the last 5, and keeps the history. `field` names the input at fault.
+ */
+export async function replacePassword(user: User, newPassword: string, field: string): Promise<void> {
+  const violation = passwordPolicyViolation(newPassword);
+  if (violation) throw badInput(field, violation);
+  const previous = [user.passwordHash, ...user.passwordHistory.slice(0, PASSWORD_HISTORY_SIZE)];
+  for (const hash of previous) {
+    if (await verifyPassword(hash, newPassword)) {
+      throw badInput(field, `Password must differ from the current one and the last ${PASSWORD_HISTORY_SIZE}`);
+    }
+  }
+  user.passwordHistory = previous.slice(0, PASSWORD_HISTORY_SIZE);
+  user.passwordHash = await hashPassword(newPassword);
+  user.passwordChangedAt = new Date();
+}
+
 export interface ChangePasswordInput {
   currentPassword: string;
   newPassword: string;
@@ -56,15 +74,7 @@ export async function changePassword(ctx: RequestContext, input: ChangePasswordI
       return { ok: false, error: badInput('currentPassword', 'Current password is incorrect'), reason };
     }
     user.failedLoginAttempts = 0;
-    const previous = [user.passwordHash, ...user.passwordHistory.slice(0, PASSWORD_HISTORY_SIZE)];
-    for (const hash of previous) {
-      if (await verifyPassword(hash, input.newPassword)) {
-        throw badInput('newPassword', `Password must differ from the current one and the last ${PASSWORD_HISTORY_SIZE}`);
-      }
-    }
-    user.passwordHistory = previous.slice(0, PASSWORD_HISTORY_SIZE);
-    user.passwordHash = await hashPassword(input.newPassword);
-    user.passwordChangedAt = new Date();
+    await replacePassword(user, input.newPassword, 'newPassword');
     await em.flush();
     const revoked = await em.execute<{ id: string }[]>(
       `update identity_session set revoked_at = now(), revoked_reason = 'password_change'

@@ -11,3 +11,15 @@ export {
 export type { NewOrganization, OrganizationPatch, ListOrganizations, CreateOrganizationByOperator } from './organization.service';
 export { listMembers, memberUser, memberRoles, updateMemberRoles, suspendMember, removeMember } from './membership.service';
 export type { ListMembers } from './membership.service';
+export {
+  inviteMember,
+  listInvitations,
+  invitationStatus,
+  invitationRoles,
+  invitationInviter,
+  revokeInvitation,
+  resendInvitation,
+  acceptInvitation,
+  INVITATION_TTL_MS,
+} from './invitation.service';
+export type { InviteMemberInput, ListInvitations, AcceptInvitationInput } from './invitation.service';
