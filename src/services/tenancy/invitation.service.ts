@@ -22,7 +22,7 @@ import { Role } from '../../entities/access/role.entity';
 import { resolveRoles, setMembershipRoles } from '../access';
 import { recordAudit, recordSecurityEvent } from '../audit';
 import { findUserByEmail, openSession, type AuthPayload } from '../identity';
-import { assertId } from './ids';
+import { assertId } from '../../core/ids';
 import { sendTenancyEmail } from './tenancy-email';
 
 export const INVITATION_TTL_MS = 7 * 86400_000;
