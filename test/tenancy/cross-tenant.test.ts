@@ -1,0 +1,125 @@
+/**
+ * The API half of tenant isolation, entity by entity: an admin of globex (holding every
+ * permission there) can neither read nor write acme's rows. The first test fails when a tenant
+ * entity is added without a case here.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from 'pg';
+import { startTestApi, errorCode, type TestApi } from '../support/api';
+import { allEntities } from '../../src/entities';
+import { TenantEntity } from '../../src/core/orm/base-entities';
+import {
+  AuditLogsDocument,
+  CreateRoleDocument,
+  DeleteRoleDocument,
+  InvitationsDocument,
+  InviteMemberDocument,
+  MembersDocument,
+  RemoveMemberDocument,
+  ResendInvitationDocument,
+  RevokeInvitationDocument,
+  RolesDocument,
+  SuspendMemberDocument,
+  UpdateMemberRolesDocument,
+  UpdateRoleDocument,
+} from '../__generated__/graphql';
+
+let api: TestApi;
+let acme: { admin: string; membershipId: string; roleId: string; customRoleId: string; invitationId: string; auditIds: string[] };
+let globex: { admin: string; membershipId: string; roleId: string };
+
+async function sql<T extends object>(text: string, params: unknown[] = []): Promise<T[]> {
+  const db = new Client({ connectionString: api.ownerUrl });
+  await db.connect();
+  try {
+    return (await db.query<T>(text, params)).rows;
+  } finally {
+    await db.end();
+  }
+}
+
+before(async () => {
+  api = await startTestApi();
+  const acmeAdmin = await api.login('admin', 'acme');
+  const custom = await api.gql(CreateRoleDocument, { input: { key: 'acme_only', name: 'Acme only', permissions: ['member:read'] } }, acmeAdmin);
+  const memberRole = (await api.gql(RolesDocument, {}, acmeAdmin)).data!.roles.find((r) => r.key === 'member')!;
+  const invitation = await api.gql(InviteMemberDocument, { input: { email: 'newcomer@example.test', roleIds: [memberRole.id] } }, acmeAdmin);
+  const ids = async (org: string) =>
+    (
+      await sql<{ membership_id: string; role_id: string }>(
+        `select m.id as membership_id, r.id as role_id from tenancy_membership m
+           join tenancy_organization o on o.id = m.organization_id
+           join identity_user u on u.id = m.user_id
+           join access_role r on r.organization_id = o.id and r.key = 'member'
+          where o.slug = $1 and u.email = $2`,
+        [org, `member@${org}.test`],
+      )
+    )[0];
+  const a = await ids('acme');
+  const g = await ids('globex');
+  const audit = await sql<{ id: string }>(`select a.id from audit_log a join tenancy_organization o on o.id = a.organization_id where o.slug = 'acme'`);
+  acme = {
+    admin: acmeAdmin,
+    membershipId: a.membership_id,
+    roleId: a.role_id,
+    customRoleId: custom.data!.createRole.id,
+    invitationId: invitation.data!.inviteMember.id,
+    auditIds: audit.map((r) => r.id),
+  };
+  globex = { admin: await api.login('admin', 'globex'), membershipId: g.membership_id, roleId: g.role_id };
+});
+after(() => api.close());
+
+const cases: Record<string, () => Promise<void>> = {
+  async Role() {
+    const roles = (await api.gql(RolesDocument, {}, globex.admin)).data!.roles.map((r) => r.id);
+    assert.ok(!roles.includes(acme.roleId) && !roles.includes(acme.customRoleId));
+    assert.equal(errorCode(await api.gql(UpdateRoleDocument, { id: acme.customRoleId, input: { name: 'Taken over' } }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(DeleteRoleDocument, { id: acme.customRoleId }, globex.admin)), 'NOT_FOUND');
+  },
+  async Membership() {
+    const members = (await api.gql(MembersDocument, { first: 100 }, globex.admin)).data!.members.edges.map((e) => e.node.id);
+    assert.ok(!members.includes(acme.membershipId));
+    assert.equal(errorCode(await api.gql(UpdateMemberRolesDocument, { membershipId: acme.membershipId, roleIds: [globex.roleId] }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(SuspendMemberDocument, { membershipId: acme.membershipId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(RemoveMemberDocument, { membershipId: acme.membershipId }, globex.admin)), 'NOT_FOUND');
+  },
+  async RoleAssignment() {
+    // Assigning acme's role to a globex member, or globex's role to an acme member.
+    assert.equal(errorCode(await api.gql(UpdateMemberRolesDocument, { membershipId: globex.membershipId, roleIds: [acme.roleId] }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UpdateMemberRolesDocument, { membershipId: acme.membershipId, roleIds: [globex.roleId] }, globex.admin)), 'NOT_FOUND');
+    const members = (await api.gql(MembersDocument, { first: 100 }, globex.admin)).data!.members.edges;
+    for (const m of members) for (const r of m.node.roles) assert.notEqual(r.id, acme.roleId);
+  },
+  async Invitation() {
+    const invitations = (await api.gql(InvitationsDocument, { first: 100 }, globex.admin)).data!.invitations.edges.map((e) => e.node.id);
+    assert.ok(!invitations.includes(acme.invitationId));
+    assert.equal(errorCode(await api.gql(RevokeInvitationDocument, { id: acme.invitationId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(ResendInvitationDocument, { id: acme.invitationId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(InviteMemberDocument, { input: { email: 'x@example.test', roleIds: [acme.roleId] } }, globex.admin)), 'NOT_FOUND');
+  },
+  async AuditLog() {
+    const logs = (await api.gql(AuditLogsDocument, { first: 100 }, globex.admin)).data!.auditLogs.edges.map((e) => e.node.id);
+    assert.ok(logs.length > 0);
+    for (const id of acme.auditIds) assert.ok(!logs.includes(id));
+  },
+};
+
+test('every tenant entity has a cross-tenant case', () => {
+  const tenantEntities = allEntities.filter((e) => e.prototype instanceof TenantEntity || e.name === 'AuditLog').map((e) => e.name).sort();
+  assert.deepEqual(Object.keys(cases).sort(), tenantEntities);
+});
+
+for (const [entity, run] of Object.entries(cases)) {
+  test(`globex cannot read or write acme's ${entity} rows`, run);
+}
+
+test('acme’s rows are untouched after globex’s attempts', async () => {
+  const roles = (await api.gql(RolesDocument, {}, acme.admin)).data!.roles;
+  assert.equal(roles.find((r) => r.id === acme.customRoleId)?.name, 'Acme only');
+  const invitations = (await api.gql(InvitationsDocument, { first: 100 }, acme.admin)).data!.invitations.edges;
+  assert.equal(invitations.find((e) => e.node.id === acme.invitationId)?.node.revokedAt, null);
+  const members = (await api.gql(MembersDocument, { first: 100 }, acme.admin)).data!.members.edges;
+  assert.equal(members.find((e) => e.node.id === acme.membershipId)?.node.status, 'ACTIVE');
+});
