@@ -7,6 +7,9 @@ export const identityRules: RuleMap = {
     updateProfile: isAuthenticated,
     switchOrganization: isAuthenticated,
     revokeSession: isAuthenticated,
+    enableMfa: isAuthenticated,
+    confirmMfa: isAuthenticated,
+    disableMfa: isAuthenticated,
     revokeMemberSessions: can('session:revoke'),
   },
 };
