@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { generateSigningJwk } from '../src/core/auth/access-tokens';
+import { SecretBox } from '../src/core/auth/secret-box';
 import { startEmbeddedPostgres } from '../src/core/db/embedded';
 import { APP_ROLE, ensureAppRole, migrate, withCredentials } from '../src/core/db/database';
 import { connectApp } from '../src/app';
@@ -45,7 +46,15 @@ async function main() {
     await migrate(templateUrl.toString());
     await ensureAppRole(templateUrl.toString(), APP_PASSWORD);
     const signingKeys = JSON.stringify([await generateSigningJwk()]);
-    const env = { ...process.env, NODE_ENV: 'test', DATA_DIR: join(tmp, 'test-data'), JWT_SIGNING_KEYS: signingKeys, LOG_LEVEL: 'silent' };
+    // Keys passed in, so parallel test processes never race to generate them under DATA_DIR.
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATA_DIR: join(tmp, 'test-data'),
+      JWT_SIGNING_KEYS: signingKeys,
+      ENCRYPTION_KEY: SecretBox.generateKey(),
+      LOG_LEVEL: 'silent',
+    };
     const app = await connectApp(loadConfig(env), {
       ownerUrl: templateUrl.toString(),
       appUrl: withCredentials(templateUrl.toString(), APP_ROLE, APP_PASSWORD),

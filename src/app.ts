@@ -8,6 +8,7 @@ import type { JWK } from 'jose';
 import { ormConfig } from '../mikro-orm.config';
 import type { Config } from './config';
 import { generateSigningJwk, KeyRing } from './core/auth/access-tokens';
+import { SecretBox } from './core/auth/secret-box';
 import { localSecret } from './core/db/secrets';
 import { prepareDatabase } from './core/db/database';
 import type { AppDeps } from './core/context/request-context';
@@ -33,6 +34,11 @@ async function signingKeys(config: Config): Promise<JWK[]> {
   return JSON.parse(localSecret(config.dataDir, 'jwt-signing-keys', () => JSON.stringify([generated])));
 }
 
+/** ENCRYPTION_KEY, or (outside production, where config requires it) one generated once under DATA_DIR. */
+function encryptionKey(config: Config): string {
+  return config.encryptionKey ?? localSecret(config.dataDir, 'encryption-key', SecretBox.generateKey);
+}
+
 /** Connects to a prepared database (already migrated) as the app role. */
 export async function connectApp(config: Config, urls: { ownerUrl: string; appUrl: string }, stopDb: () => Promise<void> = async () => {}): Promise<App> {
   const orm = await MikroORM.init(ormConfig(urls.appUrl));
@@ -48,6 +54,7 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
     keyRing,
     resolveViewer,
     messenger,
+    secretBox: new SecretBox(encryptionKey(config)),
     ownerUrl: urls.ownerUrl,
     async close() {
       await orm.close(true);

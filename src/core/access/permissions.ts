@@ -37,3 +37,13 @@ export function scopeOf(grants: ReadonlySet<string>, permission: string): Scope 
   if (grants.has(`${permission}:own`)) return 'own';
   return null;
 }
+
+/**
+ * Whether a holder of `held` may hand `grant` to others (in a role or by assigning a role):
+ * `x:y:own` is covered by `x:y` or `x:y:own`, `x:y` only by `x:y`. Nobody grants more than they hold.
+ */
+export function coversGrant(held: ReadonlySet<string>, grant: string): boolean {
+  const [resource, action, scope] = grant.split(':');
+  const widest = scopeOf(held, `${resource}:${action}`);
+  return widest === 'all' || (widest === 'own' && scope === 'own');
+}

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config';
 import type { KeyRing } from '../auth/access-tokens';
+import type { SecretBox } from '../auth/secret-box';
 import type { Messenger } from '../messaging/outbound';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../orm/loaders';
@@ -44,6 +45,8 @@ export interface AppDeps {
   keyRing: KeyRing;
   resolveViewer: ViewerResolver;
   messenger: Messenger;
+  /** Encrypts secrets at rest (ENCRYPTION_KEY, or generated under DATA_DIR outside production). */
+  secretBox: SecretBox;
 }
 
 export interface RequestInfo {

@@ -1,6 +1,6 @@
 /**
  * Secrets that development and test setups generate once and keep under DATA_DIR
- * (production passes them in the environment): the app role's password and signing keys.
+ * (production passes them in the environment): the app role's password, signing keys, the encryption key.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -59,6 +59,27 @@ export class User extends BaseEntity {
   @Property({ type: 'jsonb', hidden: true })
   passwordHistory: string[] = [];
 
+  /** Sign-in needs a TOTP code (or a recovery code) after the password. */
+  @Field()
+  @Property({ type: 'boolean', default: false })
+  mfaEnabled: boolean = false;
+
+  /** The TOTP secret, sealed with the SecretBox (AES-256-GCM), never in clear text. */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  mfaSecret?: string | null;
+
+  /** A secret being enrolled (sealed like mfaSecret) until confirmMfa proves the app has it. */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  mfaPendingSecret?: string | null;
+
+  /** The last TOTP time step accepted: a code is refused unless its step is later (no replay). */
+  @Property({ type: 'integer', nullable: true, hidden: true })
+  mfaLastUsedStep?: number | null;
+
+  /** SHA-256 of the unused recovery codes; each one is removed when used. */
+  @Property({ type: 'jsonb', hidden: true, default: '[]' })
+  mfaRecoveryCodeHashes: string[] = [];
+
   /** Platform operator: manages organizations, outside any tenant. */
   @Field()
   @Property({ type: 'boolean' })

@@ -31,6 +31,27 @@ export class LoginInput {
   @Field() @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(320) email!: string;
   @Field() @MinLength(1) @MaxLength(256) password!: string;
   @Field({ nullable: true }) @IsOptional() @Matches(SLUG_PATTERN, { message: 'organizationSlug is not a valid slug' }) organizationSlug?: string;
+  @Field({ nullable: true, description: 'Required when the user has MFA on: the 6-digit code from the authenticator app, or a recovery code' })
+  @IsOptional()
+  @MaxLength(64)
+  totpCode?: string;
+}
+
+@ObjectType({ description: 'A TOTP secret being enrolled: add it to an authenticator app, then confirmMfa with a code' })
+export class MfaEnrolment {
+  @Field({ description: 'Base32 secret, for typing into the app by hand' }) secret!: string;
+  @Field({ description: 'otpauth:// URI, for a QR code' }) otpauthUrl!: string;
+}
+
+@ObjectType()
+export class MfaRecoveryCodes {
+  @Field(() => [String], { description: 'Single-use codes that stand in for a TOTP code; shown only once' }) recoveryCodes!: string[];
+}
+
+@InputType()
+export class DisableMfaInput {
+  @Field() @MinLength(1) @MaxLength(256) password!: string;
+  @Field({ description: 'A current TOTP code or a recovery code' }) @MinLength(1) @MaxLength(64) code!: string;
 }
 
 @InputType()

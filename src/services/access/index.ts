@@ -11,6 +11,9 @@ export {
   resolveRoles,
   membershipRoleIds,
   setMembershipRoles,
+  assertHoldsGrants,
+  auditingEscalation,
+  escalationRefused,
   ROLE_KEY_PATTERN,
 } from './role.service';
 export type { NewRole, RolePatch } from './role.service';

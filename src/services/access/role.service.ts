@@ -1,12 +1,12 @@
 /** Roles: system roles from templates for each new organization; custom roles; assignment to members. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../core/context/request-context';
-import { requireTenant } from '../../core/context/request-context';
-import { isKnownGrant, permissionCatalog as catalog, type PermissionDefinition } from '../../core/access/permissions';
+import { requireTenant, requireViewer } from '../../core/context/request-context';
+import { coversGrant, isKnownGrant, permissionCatalog as catalog, type PermissionDefinition } from '../../core/access/permissions';
 import { DomainError, badInput, conflict, notFound } from '../../core/errors';
 import { scopedSelect } from '../../core/orm/rows';
 import { Role, RoleAssignment } from '../../entities/access/role.entity';
-import { recordAudit } from '../audit';
+import { recordAudit, recordSecurityEvent } from '../audit';
 import { assertId } from '../../core/ids';
 import './permission-catalog';
 import { ROLE_TEMPLATES } from './role-templates';
@@ -58,6 +58,45 @@ function normalizeGrants(permissions: string[]): string[] {
   return grants;
 }
 
+const ESCALATION = 'PRIVILEGE_ESCALATION';
+
+/** FORBIDDEN naming `permission`: the caller tried to hand out more than they hold. */
+export function escalationRefused(message: string, permission: string): DomainError {
+  return new DomainError('FORBIDDEN', message, { permission, reason: ESCALATION });
+}
+
+/** Refuses (FORBIDDEN, naming it) the first of `grants` the caller does not hold themselves. */
+export function assertHoldsGrants(ctx: RequestContext, grants: Iterable<string>): void {
+  const held = requireViewer(ctx).permissions;
+  for (const grant of [...grants].sort()) {
+    if (!coversGrant(held, grant)) throw escalationRefused(`You cannot grant ${grant}: you do not hold it yourself`, grant);
+  }
+}
+
+/**
+ * Runs a role or role-assignment change; a refused escalation (thrown inside its transaction,
+ * which rolls back) is then recorded as a failed authorization on its own.
+ */
+export async function auditingEscalation<T>(
+  ctx: RequestContext,
+  target: { resourceType: string; resourceId: string | null; operation: string },
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof DomainError && err.extensions.reason === ESCALATION) {
+      await recordSecurityEvent(ctx, {
+        action: 'authorization.denied',
+        resourceType: target.resourceType,
+        resourceId: target.resourceId,
+        changes: { operation: target.operation, required: err.extensions.permission },
+      });
+    }
+    throw err;
+  }
+}
+
 export interface NewRole {
   key: string;
   name: string;
@@ -69,13 +108,14 @@ export async function createRole(ctx: RequestContext, input: NewRole): Promise<R
   requireTenant(ctx);
   if (!ROLE_KEY_PATTERN.test(input.key)) throw badInput('key', 'key must be 2-50 lowercase letters, digits or underscores');
   const permissions = normalizeGrants(input.permissions);
-  return ctx.db.transactional(async (em) => {
+  return auditingEscalation(ctx, { resourceType: 'Role', resourceId: null, operation: 'createRole' }, () => ctx.db.transactional(async (em) => {
+    assertHoldsGrants(ctx, permissions);
     if (await em.count(Role, { key: input.key })) throw conflict(`A role with key "${input.key}" exists`, 'key');
     const role = em.create(Role, { key: input.key, name: input.name, description: input.description ?? null, permissions, isSystem: false } as Role);
     await em.flush();
     await recordAudit(ctx, em, { action: 'role.create', resourceType: 'Role', resourceId: role.id, changes: { key: role.key, name: role.name, permissions } });
     return role;
-  });
+  }));
 }
 
 export interface RolePatch {
@@ -95,8 +135,10 @@ async function customRole(em: EntityManager, id: string, verb: string): Promise<
 export async function updateRole(ctx: RequestContext, id: string, patch: RolePatch): Promise<Role> {
   requireTenant(ctx);
   const permissions = patch.permissions ? normalizeGrants(patch.permissions) : undefined;
-  return ctx.db.transactional(async (em) => {
+  return auditingEscalation(ctx, { resourceType: 'Role', resourceId: id, operation: 'updateRole' }, () => ctx.db.transactional(async (em) => {
     const role = await customRole(em, id, 'edited');
+    // Only roles entirely within the caller's own grants, before and after, may be changed.
+    assertHoldsGrants(ctx, new Set([...role.permissions, ...(permissions ?? [])]));
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (patch.name !== undefined && patch.name !== role.name) {
       changes.name = { from: role.name, to: patch.name };
@@ -113,7 +155,7 @@ export async function updateRole(ctx: RequestContext, id: string, patch: RolePat
     await em.flush();
     await recordAudit(ctx, em, { action: 'role.update', resourceType: 'Role', resourceId: role.id, changes });
     return role;
-  });
+  }));
 }
 
 /** Deletes a custom role that no member holds (a member must never lose their last role silently). */

@@ -12,9 +12,10 @@ import { RefreshToken, Session } from '../../entities/identity/session.entity';
 import { Organization, OrganizationStatus } from '../../entities/tenancy/organization.entity';
 import { recordAudit, recordSecurityEvent } from '../audit';
 import { createOrganization } from '../tenancy';
+import { lockedForSeconds, registerFailedAttempt } from './lockout';
+import { useSecondFactor, type SecondFactorMethod } from './mfa.service';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MINUTES = 30;
+export { MAX_FAILED_LOGINS, LOCKOUT_MINUTES } from './lockout';
 
 export interface AuthPayload {
   accessToken: string;
@@ -104,10 +105,12 @@ export interface LoginInput {
   email: string;
   password: string;
   organizationSlug?: string | null;
+  /** Required when the user has MFA on: a TOTP code or one of the recovery codes. */
+  totpCode?: string | null;
 }
 
 type LoginOutcome =
-  | { ok: true; payload: AuthPayload }
+  | { ok: true; payload: AuthPayload; secondFactor: SecondFactorMethod | null }
   | { ok: false; error: DomainError; audit: { action: string; userId: string | null; organizationId: string | null; reason: string } };
 
 const invalidCredentials = () => unauthenticated('Invalid email or password');
@@ -120,8 +123,8 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Aut
       return { ok: false, error: invalidCredentials(), audit: { action: 'auth.login_failed', userId: null, organizationId: null, reason: 'unknown_email' } };
     }
     const now = new Date();
-    if (user.lockedUntil && user.lockedUntil > now) {
-      const retryAfter = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000);
+    const retryAfter = lockedForSeconds(user, now);
+    if (retryAfter !== null) {
       return {
         ok: false,
         error: new DomainError('UNAUTHENTICATED', 'Account locked after repeated failed sign-ins; try again later', { reason: 'ACCOUNT_LOCKED', retryAfter }),
@@ -129,13 +132,7 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Aut
       };
     }
     if (!(await verifyPassword(user.passwordHash, input.password))) {
-      user.failedLoginAttempts += 1;
-      let reason = 'bad_password';
-      if (user.failedLoginAttempts >= MAX_FAILED_LOGINS) {
-        user.lockedUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
-        user.failedLoginAttempts = 0;
-        reason = 'locked_out';
-      }
+      const reason = registerFailedAttempt(user, now) ?? 'bad_password';
       return { ok: false, error: invalidCredentials(), audit: { action: 'auth.login_failed', userId: user.id, organizationId: null, reason } };
     }
     if (user.status !== UserStatus.ACTIVE) {
@@ -154,13 +151,35 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Aut
     if (target && (target.status === OrganizationStatus.SUSPENDED || target.status === OrganizationStatus.INACTIVE)) {
       return { ok: false, error: unauthenticated(`This organization is ${target.status}`), audit: { action: 'auth.login_failed', userId: user.id, organizationId: target.id, reason: `organization_${target.status}` } };
     }
+    // Last, so a recovery code is spent only on a sign-in that succeeds.
+    let secondFactor: SecondFactorMethod | null = null;
+    if (user.mfaEnabled) {
+      // Not a failure: the client asks for the code and calls again (no attempt counted, no session).
+      if (!input.totpCode?.trim()) {
+        return {
+          ok: false,
+          error: new DomainError('UNAUTHENTICATED', 'Enter the code from your authenticator app or a recovery code', { reason: 'MFA_REQUIRED' }),
+          audit: { action: 'auth.mfa_required', userId: user.id, organizationId: target?.id ?? null, reason: 'mfa_required' },
+        };
+      }
+      const factor = await useSecondFactor(ctx, em, user, input.totpCode);
+      if (!factor.ok) {
+        const reason = registerFailedAttempt(user, now) ?? factor.reason;
+        return {
+          ok: false,
+          error: new DomainError('UNAUTHENTICATED', 'The authentication code is not valid or was already used', { reason: 'MFA_INVALID' }),
+          audit: { action: 'auth.login_failed', userId: user.id, organizationId: target?.id ?? null, reason },
+        };
+      }
+      secondFactor = factor.method;
+    }
     user.failedLoginAttempts = 0;
     user.lockedUntil = null;
     user.lastLoginAt = now;
     if (target) user.lastOrganizationId = target.id;
     const organization = target ? await em.findOneOrFail(Organization, { id: target.id }) : null;
     const payload = await openSession(ctx, em, user, organization);
-    return { ok: true, payload };
+    return { ok: true, payload, secondFactor };
   });
   if (!outcome.ok) {
     const { action, userId, organizationId, reason } = outcome.audit;
@@ -174,6 +193,7 @@ export async function login(ctx: RequestContext, input: LoginInput): Promise<Aut
     organizationId: payload.organization?.id ?? null,
     resourceType: 'Session',
     resourceId: null,
+    changes: outcome.secondFactor ? { secondFactor: outcome.secondFactor } : null,
   });
   return payload;
 }

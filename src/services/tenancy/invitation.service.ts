@@ -7,26 +7,24 @@
  * SHA-256 of the whole token is stored; acceptance acts inside that organization with asTenant.
  */
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import type { RequestContext, Viewer } from '../../core/context/request-context';
+import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant, requireViewer } from '../../core/context/request-context';
 import { DomainError, badInput, conflict, forbidden, notFound, unauthenticated } from '../../core/errors';
 import { hashOpaqueToken, newOpaqueToken } from '../../core/auth/opaque-tokens';
 import { hashPassword, passwordPolicyViolation } from '../../core/auth/passwords';
-import { scopeOf } from '../../core/access/permissions';
 import { buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
 import { Invitation, InvitationStatus } from '../../entities/tenancy/invitation.entity';
 import { Membership, MembershipStatus } from '../../entities/tenancy/membership.entity';
 import { Organization, OrganizationStatus } from '../../entities/tenancy/organization.entity';
 import { User, UserStatus } from '../../entities/identity/user.entity';
 import { Role } from '../../entities/access/role.entity';
-import { resolveRoles, setMembershipRoles } from '../access';
+import { assertHoldsGrants, resolveRoles, setMembershipRoles } from '../access';
 import { recordAudit, recordSecurityEvent } from '../audit';
 import { findUserByEmail, openSession, type AuthPayload } from '../identity';
-import { assertId } from '../../core/ids';
+import { assertId, isUuid } from '../../core/ids';
 import { sendTenancyEmail } from './tenancy-email';
 
 export const INVITATION_TTL_MS = 7 * 86400_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -56,23 +54,7 @@ function newInvitationToken(organizationId: string): { token: string; tokenHash:
 function invitationOrganization(token: string): string | null {
   const dot = token.indexOf('.');
   const orgId = dot > 0 ? token.slice(0, dot) : '';
-  return UUID.test(orgId) && token.length > dot + 1 ? orgId.toLowerCase() : null;
-}
-
-/**
- * Refuses roles that would give the invitee a permission the inviter lacks (or holds only for
- * their own records): `member:invite` alone must not be a way to create owners.
- */
-function assertGrantable(viewer: Viewer, roles: Role[]): void {
-  for (const role of roles) {
-    for (const grant of role.permissions) {
-      const [resource, action, scope = 'all'] = grant.split(':');
-      const held = scopeOf(viewer.permissions, `${resource}:${action}`);
-      if (!held || (held === 'own' && scope !== 'own')) {
-        throw forbidden(`You cannot grant the role "${role.name}": it has permissions you do not hold (${grant})`);
-      }
-    }
-  }
+  return isUuid(orgId) && token.length > dot + 1 ? orgId.toLowerCase() : null;
 }
 
 async function countSeats(em: EntityManager, organizationId: string, exceptInvitationId: string | null): Promise<number> {
@@ -141,7 +123,8 @@ export async function inviteMember(ctx: RequestContext, input: InviteMemberInput
   roleIds.forEach((id) => assertId('roleIds', id));
   return ctx.db.transactional(async (em) => {
     const roles = await resolveRoles(em, roleIds);
-    assertGrantable(viewer, roles);
+    // member:invite alone must not be a way to hand out permissions the inviter lacks (owners).
+    assertHoldsGrants(ctx, roles.flatMap((r) => r.permissions));
     await assertInvitable(em, orgId, email, null);
     const { token, tokenHash } = newInvitationToken(orgId);
     const inv = em.create(Invitation, {
@@ -219,7 +202,7 @@ export async function resendInvitation(ctx: RequestContext, id: string): Promise
     const status = invitationStatus(inv);
     if (status === InvitationStatus.ACCEPTED) throw conflict('The invitation was accepted already');
     if (status === InvitationStatus.REVOKED) throw conflict('The invitation is revoked; send a new one');
-    assertGrantable(viewer, await em.find(Role, { id: { $in: inv.roleIds } }));
+    assertHoldsGrants(ctx, (await em.find(Role, { id: { $in: inv.roleIds } })).flatMap((r) => r.permissions));
     await assertInvitable(em, orgId, inv.email, inv.id);
     const { token, tokenHash } = newInvitationToken(orgId);
     inv.tokenHash = tokenHash;

@@ -1,12 +1,20 @@
 /** Members of the caller's organization: listing, roles, suspension and removal (never the last owner). */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../core/context/request-context';
-import { requireTenant } from '../../core/context/request-context';
+import { requireTenant, requireViewer } from '../../core/context/request-context';
 import { badInput, conflict, notFound } from '../../core/errors';
 import { buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
 import { Membership, MembershipStatus } from '../../entities/tenancy/membership.entity';
 import { User } from '../../entities/identity/user.entity';
-import { membershipRoleIds, resolveRoles, rolesOfMembership, setMembershipRoles } from '../access';
+import {
+  assertHoldsGrants,
+  auditingEscalation,
+  escalationRefused,
+  membershipRoleIds,
+  resolveRoles,
+  rolesOfMembership,
+  setMembershipRoles,
+} from '../access';
 import type { Role } from '../../entities/access/role.entity';
 import { recordAudit } from '../audit';
 import { assertId } from '../../core/ids';
@@ -72,17 +80,42 @@ async function refuseLastOwner(em: EntityManager, orgId: string, membership: Mem
   }
 }
 
-/** Replaces a member's roles; role ids must be roles of this organization, at least one, keeping an owner. */
+const isOwnerRole = (role: Role) => role.key === 'owner' && role.isSystem;
+
+/**
+ * No escalation through assignment: every role given or taken away must lie within the caller's
+ * own grants, and only an owner gives or takes the owner role.
+ */
+async function assertMayChangeRoles(ctx: RequestContext, em: EntityManager, before: string[], wanted: Role[]): Promise<void> {
+  const viewer = requireViewer(ctx);
+  const wantedIds = new Set(wanted.map((r) => r.id));
+  const removedIds = before.filter((id) => !wantedIds.has(id));
+  const changed = [
+    ...wanted.filter((r) => !before.includes(r.id)),
+    ...(removedIds.length ? await resolveRoles(em, removedIds) : []),
+  ];
+  if (changed.some(isOwnerRole) && !(viewer.membershipId && (await isOwner(em, viewer.membershipId)))) {
+    throw escalationRefused('Only an owner can give or take the owner role', 'owner');
+  }
+  assertHoldsGrants(ctx, new Set(changed.flatMap((r) => r.permissions)));
+}
+
+/**
+ * Replaces a member's roles; role ids must be roles of this organization, at least one, keeping an
+ * owner, and within the caller's own grants (see assertMayChangeRoles).
+ */
 export async function updateMemberRoles(ctx: RequestContext, membershipId: string, roleIds: string[]): Promise<Membership> {
   const orgId = requireTenant(ctx);
   const wanted = [...new Set(roleIds)];
   if (wanted.length === 0) throw badInput('roleIds', 'A member needs at least one role');
   wanted.forEach((id) => assertId('roleIds', id));
-  return ctx.db.transactional(async (em) => {
+  const target = { resourceType: 'Membership', resourceId: membershipId, operation: 'updateMemberRoles' };
+  return auditingEscalation(ctx, target, () => ctx.db.transactional(async (em) => {
     const membership = await loadMembership(em, membershipId);
     const roles = await resolveRoles(em, wanted);
     const before = await membershipRoleIds(em, membership.id);
-    const keepsOwner = roles.some((r) => r.key === 'owner' && r.isSystem);
+    await assertMayChangeRoles(ctx, em, before, roles);
+    const keepsOwner = roles.some(isOwnerRole);
     if (!keepsOwner && membership.status === 'active') await refuseLastOwner(em, orgId, membership, 'take the owner role from');
     const after = await setMembershipRoles(em, membership.id, roles.map((r) => r.id));
     await recordAudit(ctx, em, {
@@ -92,7 +125,7 @@ export async function updateMemberRoles(ctx: RequestContext, membershipId: strin
       changes: { roleIds: { from: before, to: after } },
     });
     return membership;
-  });
+  }));
 }
 
 export async function suspendMember(ctx: RequestContext, membershipId: string): Promise<Membership> {
