@@ -45,7 +45,17 @@ async function main() {
     await migrate(templateUrl.toString());
     await ensureAppRole(templateUrl.toString(), APP_PASSWORD);
     const signingKeys = JSON.stringify([await generateSigningJwk()]);
-    const env = { ...process.env, NODE_ENV: 'test', DATA_DIR: join(tmp, 'test-data'), JWT_SIGNING_KEYS: signingKeys, LOG_LEVEL: 'silent' };
+    // Rate limits far above what any test file sends: test/platform/rate-limits.test.ts sets small ones.
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATA_DIR: join(tmp, 'test-data'),
+      JWT_SIGNING_KEYS: signingKeys,
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_AUTH: '100000',
+      RATE_LIMIT_GENERAL: '100000',
+      RATE_LIMIT_UPLOADS: '100000',
+    };
     const app = await connectApp(loadConfig(env), {
       ownerUrl: templateUrl.toString(),
       appUrl: withCredentials(templateUrl.toString(), APP_ROLE, APP_PASSWORD),
