@@ -64,7 +64,7 @@ export async function connectApp(
     await orm.em.getConnection().execute('select 1');
   });
   const metrics = new Metrics();
-  const rateLimits = new RateLimits(rateLimitStore(config, urls.appUrl, log, shutdown), config.rateLimits, metrics);
+  const rateLimits = new RateLimits(await rateLimitStore(config, urls.appUrl, log, shutdown), config.rateLimits, metrics);
   const keyRing = await KeyRing.fromJwks(await signingKeys(config), {
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
@@ -94,7 +94,7 @@ export async function connectApp(
 }
 
 /** Redis when configured; otherwise PostgreSQL through a small pool of its own (see rate-limits.ts). */
-function rateLimitStore(config: Config, appUrl: string, log: App['log'], shutdown: ShutdownSequence): RateLimitStore {
+async function rateLimitStore(config: Config, appUrl: string, log: App['log'], shutdown: ShutdownSequence): Promise<RateLimitStore> {
   if (config.redisUrl) {
     // No offline queue: while Redis is unreachable, commands fail at once and the in-memory limiter answers.
     const client = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -102,6 +102,12 @@ function rateLimitStore(config: Config, appUrl: string, log: App['log'], shutdow
     shutdown.hook('connections', 'rate-limit-redis', async () => {
       await client.quit().catch(() => client.disconnect());
     });
+    // Start counting in Redis from the first request; an unreachable Redis does not stop start-up.
+    const ready = await Promise.race([
+      new Promise<boolean>((resolve) => client.once('ready', () => resolve(true))),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+    ]);
+    if (!ready) log.warn('rate limit store (Redis) not ready: limiting in memory until it is');
     return { kind: 'redis', client };
   }
   const pool = new Pool({ connectionString: appUrl, max: 3, idleTimeoutMillis: 10_000 });
