@@ -20,6 +20,8 @@ export function ormConfig(clientUrl: string, options: { poolMax?: number } = {})
     allowGlobalContext: false,
     discovery: { disableDynamicFileAccess: true },
     pool: { min: 0, max: options.poolMax ?? 10 },
+    // Tables written without entities (migration-created): never dropped by a generated diff.
+    schemaGenerator: { skipTables: ['rate_limit'] },
     migrations: {
       migrationsList,
       path: 'src/migrations',

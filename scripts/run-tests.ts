@@ -47,6 +47,7 @@ async function main() {
     await ensureAppRole(templateUrl.toString(), APP_PASSWORD);
     const signingKeys = JSON.stringify([await generateSigningJwk()]);
     // Keys passed in, so parallel test processes never race to generate them under DATA_DIR.
+    // Rate limits far above what any test file sends: test/platform/rate-limits.test.ts sets small ones.
     const env = {
       ...process.env,
       NODE_ENV: 'test',
@@ -54,6 +55,9 @@ async function main() {
       JWT_SIGNING_KEYS: signingKeys,
       ENCRYPTION_KEY: SecretBox.generateKey(),
       LOG_LEVEL: 'silent',
+      RATE_LIMIT_AUTH: '100000',
+      RATE_LIMIT_GENERAL: '100000',
+      RATE_LIMIT_UPLOADS: '100000',
     };
     const app = await connectApp(loadConfig(env), {
       ownerUrl: templateUrl.toString(),

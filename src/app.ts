@@ -1,6 +1,7 @@
 /**
  * Composition root: database (embedded when no DATABASE_URL) with migrations applied, the ORM
- * connected as the unprivileged app role, the signing key ring. Shared by main, tests and benches.
+ * connected as the unprivileged app role, the signing key ring, logging, metrics, health checks,
+ * rate limits and the shutdown sequence. Shared by main, tests and benches.
  */
 import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -14,10 +15,23 @@ import { prepareDatabase } from './core/db/database';
 import type { AppDeps } from './core/context/request-context';
 import { resolveViewer } from './services/identity';
 import { createMessenger } from './core/messaging/outbound';
+import { Redis } from 'ioredis';
+import { Pool } from 'pg';
+import { RateLimits, type RateLimitStore } from './core/http/rate-limits';
+import { ShutdownSequence } from './core/lifecycle/shutdown';
+import { HealthRegistry } from './core/observability/health';
+import { createLogger, type DestinationStream } from './core/observability/logger';
+import { Metrics } from './core/observability/metrics';
 
 export interface App extends AppDeps {
   ownerUrl: string;
+  /** Runs the shutdown sequence (idempotent). */
   close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Where log lines go (tests collect them); stdout by default. */
+  logDestination?: DestinationStream;
 }
 
 async function signingKeys(config: Config): Promise<JWK[]> {
@@ -40,14 +54,33 @@ function encryptionKey(config: Config): string {
 }
 
 /** Connects to a prepared database (already migrated) as the app role. */
-export async function connectApp(config: Config, urls: { ownerUrl: string; appUrl: string }, stopDb: () => Promise<void> = async () => {}): Promise<App> {
+export async function connectApp(
+  config: Config,
+  urls: { ownerUrl: string; appUrl: string },
+  stopDb: () => Promise<void> = async () => {},
+  options: AppOptions = {},
+): Promise<App> {
+  const log = createLogger({ level: config.logLevel, destination: options.logDestination });
+  const shutdown = new ShutdownSequence(log, config.shutdownTimeoutMs);
+  shutdown.hook('database', 'database', stopDb);
   const orm = await MikroORM.init(ormConfig(urls.appUrl));
+  shutdown.hook('connections', 'orm', () => orm.close(true));
+  const health = new HealthRegistry();
+  health.register('db', async () => {
+    await orm.em.getConnection().execute('select 1');
+  });
+  const metrics = new Metrics();
+  const rateLimits = new RateLimits(await rateLimitStore(config, urls.appUrl, log, shutdown), config.rateLimits, metrics);
   const keyRing = await KeyRing.fromJwks(await signingKeys(config), {
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
     ttlSeconds: config.jwt.accessTtlSeconds,
   });
-  const messenger = createMessenger(orm, { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, quiet: config.env === 'test' });
+  const messenger = createMessenger(orm, {
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
+    log: (fields, line) => log.info(fields, line),
+  });
   return {
     config,
     orm,
@@ -55,15 +88,42 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
     resolveViewer,
     messenger,
     secretBox: new SecretBox(encryptionKey(config)),
+    log,
+    metrics,
+    health,
+    shutdown,
+    rateLimits,
     ownerUrl: urls.ownerUrl,
     async close() {
-      await orm.close(true);
-      await stopDb();
+      await shutdown.run('close');
     },
   };
 }
 
-export async function createApp(config: Config): Promise<App> {
+/** Redis when configured; otherwise PostgreSQL through a small pool of its own (see rate-limits.ts). */
+async function rateLimitStore(config: Config, appUrl: string, log: App['log'], shutdown: ShutdownSequence): Promise<RateLimitStore> {
+  if (config.redisUrl) {
+    // No offline queue: while Redis is unreachable, commands fail at once and the in-memory limiter answers.
+    const client = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    client.on('error', (err) => log.warn({ err: err.message }, 'rate limit store (Redis) unavailable'));
+    shutdown.hook('connections', 'rate-limit-redis', async () => {
+      await client.quit().catch(() => client.disconnect());
+    });
+    // Start counting in Redis from the first request; an unreachable Redis does not stop start-up.
+    const ready = await Promise.race([
+      new Promise<boolean>((resolve) => client.once('ready', () => resolve(true))),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+    ]);
+    if (!ready) log.warn('rate limit store (Redis) not ready: limiting in memory until it is');
+    return { kind: 'redis', client };
+  }
+  const pool = new Pool({ connectionString: appUrl, max: 3, idleTimeoutMillis: 10_000 });
+  pool.on('error', (err) => log.warn({ err: err.message }, 'rate limit store (PostgreSQL) connection error'));
+  shutdown.hook('connections', 'rate-limit-pool', () => pool.end());
+  return { kind: 'postgres', pool };
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const db = await prepareDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, appPassword: config.databaseAppPassword });
-  return connectApp(config, db, db.stop);
+  return connectApp(config, db, db.stop, options);
 }

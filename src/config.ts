@@ -43,6 +43,17 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Tessera <no-reply@tessera.local>'),
   ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{43}$/.test(v), 'must be 32 bytes, base64url (43 characters)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REQUEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).max(100).default(12),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(50),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(10).max(1_000_000).default(5000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  RATE_LIMIT_AUTH: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_GENERAL: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_UPLOADS: z.coerce.number().int().min(1).default(10),
 });
 
 export interface Config {
@@ -64,6 +75,14 @@ export interface Config {
   /** Encrypts secrets at rest (MFA secrets). Unset outside production: generated into DATA_DIR. */
   encryptionKey?: string;
   logLevel: string;
+  /** Largest accepted request body; larger ones are answered 413. */
+  bodyLimitBytes: number;
+  /** How long shutdown waits for in-flight HTTP requests (and other drains) before cutting them. */
+  shutdownTimeoutMs: number;
+  /** Document limits, the same on HTTP and WebSocket (src/core/http/graphql-limits.ts). */
+  graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** Points per window: auth per IP+email and operation, general per user (or IP), uploads per user (or IP). */
+  rateLimits: { windowSeconds: number; auth: number; general: number; uploads: number };
 }
 
 export class ConfigError extends Error {}
@@ -103,5 +122,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     encryptionKey: e.ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.REQUEST_BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    graphqlLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+    },
+    rateLimits: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      auth: e.RATE_LIMIT_AUTH,
+      general: e.RATE_LIMIT_GENERAL,
+      uploads: e.RATE_LIMIT_UPLOADS,
+    },
   };
 }

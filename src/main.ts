@@ -1,4 +1,8 @@
-/** Boot: config → database (embedded if no DATABASE_URL) → migrations → demo data → server. */
+/**
+ * Boot: config → database (embedded if no DATABASE_URL) → migrations → demo data → server.
+ * SIGTERM/SIGINT run the app's shutdown sequence (stop accepting, drain, close the database)
+ * and exit 0, or 1 when a step failed or overran.
+ */
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
@@ -30,17 +34,14 @@ async function main() {
   if (config.graphiql) console.log(`  GraphiQL: ${base}/graphql (open in a browser)`);
   console.log(`  JWKS:     ${base}/.well-known/jwks.json`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: shutting down`);
-    await server.close();
-    await app.close();
-    process.exit(0);
+  app.log.info({ url: `${base}/graphql`, port: server.port }, 'listening');
+
+  const stop = async (signal: string) => {
+    const ok = await app.shutdown.run(signal);
+    process.exit(ok ? 0 : 1);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err) => {

@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
 import { connectApp, type App } from '../../src/app';
 import { APP_ROLE, withCredentials } from '../../src/core/db/database';
+import type { DestinationStream } from '../../src/core/observability/logger';
 import { startServer, type RunningServer } from '../../src/server';
 import { DEMO_PASSWORD, demoEmail } from '../../src/seed';
 import { LoginDocument } from '../__generated__/graphql';
@@ -28,6 +29,8 @@ export interface GqlResult<T> {
 
 export interface TestApi {
   app: App;
+  /** Name of this test's private database (a copy of the seeded template). */
+  dbName: string;
   server: RunningServer;
   /** Superuser URL of this test's database (for raw checks only). */
   ownerUrl: string;
@@ -46,7 +49,14 @@ function env(name: string): string {
   return v;
 }
 
-export async function startTestApi(): Promise<TestApi> {
+export interface TestApiOptions {
+  /** Environment overrides for this server's configuration (e.g. small rate limits). */
+  env?: Record<string, string>;
+  /** Collects the server's log lines (LOG_LEVEL still applies: set it in `env`). */
+  logDestination?: DestinationStream;
+}
+
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const adminUrl = env('TESSERA_TEST_ADMIN_URL');
   const dbName = `tessera_t_${process.pid}_${randomBytes(3).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
@@ -57,7 +67,9 @@ export async function startTestApi(): Promise<TestApi> {
   url.pathname = `/${dbName}`;
   const ownerUrl = url.toString();
   const appUrl = withCredentials(ownerUrl, APP_ROLE, env('TESSERA_TEST_APP_PASSWORD'));
-  const app = await connectApp(loadConfig(process.env), { ownerUrl, appUrl });
+  const app = await connectApp(loadConfig({ ...process.env, ...options.env }), { ownerUrl, appUrl }, undefined, {
+    logDestination: options.logDestination,
+  });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
   const tokens = new Map<string, string>();
 
@@ -72,6 +84,7 @@ export async function startTestApi(): Promise<TestApi> {
 
   const api: TestApi = {
     app,
+    dbName,
     server,
     ownerUrl,
     appUrl,

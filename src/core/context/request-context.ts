@@ -12,6 +12,11 @@ import type { Messenger } from '../messaging/outbound';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../orm/loaders';
 import { RequestDb } from '../orm/request-db';
+import type { RateLimits } from '../http/rate-limits';
+import type { ShutdownSequence } from '../lifecycle/shutdown';
+import type { HealthRegistry } from '../observability/health';
+import { requestLogger, type Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
 
 export interface Viewer {
   userId: string;
@@ -31,6 +36,8 @@ export interface RequestContext {
   db: RequestDb;
   loaders: Loaders;
   app: AppDeps;
+  /** The request's logger: every line carries requestId, organizationId and userId. */
+  log: Logger;
 }
 
 /** Loads who is calling from verified token claims; provided by the identity domain. */
@@ -47,6 +54,14 @@ export interface AppDeps {
   messenger: Messenger;
   /** Encrypts secrets at rest (ENCRYPTION_KEY, or generated under DATA_DIR outside production). */
   secretBox: SecretBox;
+  /** The process's root logger; requests log through `ctx.log`. */
+  log: Logger;
+  metrics: Metrics;
+  /** Readiness checks: `health.register('queue', async () => ...)` (GET /health/<name>). */
+  health: HealthRegistry;
+  /** `shutdown.hook(phase, name, fn)`: closed in order on SIGTERM/SIGINT (src/core/lifecycle/shutdown.ts). */
+  shutdown: ShutdownSequence;
+  rateLimits: RateLimits;
 }
 
 export interface RequestInfo {
@@ -58,14 +73,16 @@ export interface RequestInfo {
 
 export function createAnonymousContext(app: AppDeps, info: RequestInfo = {}): RequestContext {
   const db = new RequestDb(app.orm, {});
+  const requestId = info.requestId ?? randomUUID();
   return {
-    requestId: info.requestId ?? randomUUID(),
+    requestId,
     ip: info.ip ?? null,
     userAgent: info.userAgent ?? null,
     viewer: null,
     db,
     loaders: new Loaders(db),
     app,
+    log: requestLogger(app.log, { requestId, organizationId: null, userId: null }),
   };
 }
 
@@ -82,14 +99,16 @@ export async function createRequestContext(app: AppDeps, info: RequestInfo): Pro
     await db.finish(true);
     throw unauthenticated('Session expired or revoked');
   }
+  const requestId = info.requestId ?? randomUUID();
   return {
-    requestId: info.requestId ?? randomUUID(),
+    requestId,
     ip: info.ip ?? null,
     userAgent: info.userAgent ?? null,
     viewer,
     db,
     loaders: new Loaders(db),
     app,
+    log: requestLogger(app.log, { requestId, organizationId: viewer.organizationId, userId: viewer.userId }),
   };
 }
 

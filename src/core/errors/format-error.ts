@@ -1,7 +1,8 @@
 /**
  * The one place errors are shaped for clients: domain errors and GraphQL's own validation
  * errors pass (without "Did you mean" hints, which leak the schema); input validation errors
- * name the field; everything else becomes a bare INTERNAL_SERVER_ERROR and is logged.
+ * name the field; everything else becomes a bare INTERNAL_SERVER_ERROR. Masked errors are logged
+ * with their stack through the request's logger (see isInternalError and the observability plugin).
  */
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
@@ -38,11 +39,7 @@ function firstViolation(errors: ValidationError[], prefix = ''): { field: string
   return undefined;
 }
 
-export function formatError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  log: (err: unknown) => void = (err) => console.error(err),
-): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   const path = formatted.path;
   const locations = formatted.locations;
@@ -57,7 +54,9 @@ export function formatError(
     };
   }
   if (original instanceof DomainError) {
-    return { message: original.message, locations, path, extensions: { ...original.extensions } };
+    // `http` (status, headers) is for Apollo Server, not for clients.
+    const { http: _http, ...extensions } = original.extensions;
+    return { message: original.message, locations, path, extensions };
   }
   // A malformed value that slipped past validation (e.g. a non-UUID id in a filter): the client's fault.
   if ((original instanceof DriverException || original instanceof DatabaseError) && original.code === '22P02') {
@@ -79,6 +78,11 @@ export function formatError(
   if (error instanceof GraphQLError && !error.originalError && !path) {
     return { message: stripSuggestions(formatted.message), locations, extensions: { code: 'BAD_USER_INPUT' } };
   }
-  log(original);
   return { message: 'Internal server error', locations, path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Whether formatError masks this error as INTERNAL_SERVER_ERROR (then it must be logged). */
+export function isInternalError(error: unknown): boolean {
+  const formatted = error instanceof GraphQLError ? error.toJSON() : { message: String(error) };
+  return formatError(formatted, error).extensions?.code === 'INTERNAL_SERVER_ERROR';
 }

@@ -1,2 +1,2 @@
 export * from './domain-error';
-export { formatError, stripSuggestions } from './format-error';
+export { formatError, isInternalError, stripSuggestions } from './format-error';

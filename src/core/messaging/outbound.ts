@@ -2,7 +2,7 @@
  * Outbound messages (email, SMS, WhatsApp) behind one provider interface. Email goes through
  * nodemailer over SMTP when SMTP_URL is set; otherwise, and for SMS/WhatsApp until a provider is
  * configured, a recording provider keeps each message in `messaging_recorded_message` (and logs
- * it outside tests) so the demo and the tests can read what would have been sent.
+ * it at info level, silent in tests) so the demo and the tests can read what would have been sent.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -23,10 +23,12 @@ export interface MessageProvider {
   send(message: OutboundMessage): Promise<void>;
 }
 
+export type MessageLog = (fields: Record<string, unknown>, line: string) => void;
+
 export class RecordingProvider implements MessageProvider {
   constructor(
     private readonly orm: MikroORM,
-    private readonly log: (line: string) => void,
+    private readonly log: MessageLog,
   ) {}
 
   async send(m: OutboundMessage): Promise<void> {
@@ -39,7 +41,7 @@ export class RecordingProvider implements MessageProvider {
          values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
         [uuidv7(), now, now, m.channel, m.to, m.subject ?? null, m.text, m.template, JSON.stringify(m.data ?? {})],
       );
-    this.log(`[${m.channel} recorded] to ${m.to}: ${m.subject ?? m.template}\n${m.text}`);
+    this.log({ channel: m.channel, to: m.to, template: m.template }, `[${m.channel} recorded] ${m.subject ?? m.template}\n${m.text}`);
   }
 }
 
@@ -60,8 +62,8 @@ export class Messenger {
   }
 }
 
-export function createMessenger(orm: MikroORM, opts: { smtpUrl?: string; mailFrom: string; quiet: boolean }): Messenger {
-  const recording = new RecordingProvider(orm, opts.quiet ? () => undefined : (line) => console.log(line));
+export function createMessenger(orm: MikroORM, opts: { smtpUrl?: string; mailFrom: string; log: MessageLog }): Messenger {
+  const recording = new RecordingProvider(orm, opts.log);
   return new Messenger({
     email: opts.smtpUrl ? new SmtpEmailProvider(opts.smtpUrl, opts.mailFrom) : recording,
     sms: recording,
