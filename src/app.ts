@@ -13,6 +13,7 @@ import { prepareDatabase } from './core/db/database';
 import type { AppDeps } from './core/context/request-context';
 import { resolveViewer } from './services/identity';
 import { createMessenger } from './core/messaging/outbound';
+import { createStorage, fileUrlSecret } from './core/storage';
 
 export interface App extends AppDeps {
   ownerUrl: string;
@@ -48,6 +49,8 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
     keyRing,
     resolveViewer,
     messenger,
+    storage: createStorage(config),
+    fileUrlSecret: fileUrlSecret(config),
     ownerUrl: urls.ownerUrl,
     async close() {
       await orm.close(true);

@@ -16,6 +16,7 @@ import { createRequestContext, type AppDeps, type RequestContext } from './core/
 import { DomainError, formatError } from './core/errors';
 import { mountGraphiql } from './core/http/graphiql';
 import { buildSchema } from './schema/build-schema';
+import { httpRoutes } from './resolvers';
 
 const transactionPerRequest: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
@@ -55,6 +56,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   app.get('/health', (_req, res) => res.json({ status: 'ok' }));
   app.get('/.well-known/jwks.json', (_req, res) => res.json(deps.keyRing.jwks()));
   if (config.graphiql) mountGraphiql(app);
+  for (const mount of httpRoutes) mount(app, deps);
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -8,9 +8,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config';
 import type { KeyRing } from '../auth/access-tokens';
 import type { Messenger } from '../messaging/outbound';
+import type { ObjectStorage } from '../storage/object-storage';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../orm/loaders';
-import { RequestDb } from '../orm/request-db';
+import { RequestDb, type DbScope } from '../orm/request-db';
 
 export interface Viewer {
   userId: string;
@@ -44,6 +45,10 @@ export interface AppDeps {
   keyRing: KeyRing;
   resolveViewer: ViewerResolver;
   messenger: Messenger;
+  /** File bytes: local disk under DATA_DIR/files, or S3 when configured (src/core/storage). */
+  storage: ObjectStorage;
+  /** HMAC key of signed file URLs (FILE_URL_SECRET, generated into DATA_DIR outside production). */
+  fileUrlSecret: string;
 }
 
 export interface RequestInfo {
@@ -54,7 +59,15 @@ export interface RequestInfo {
 }
 
 export function createAnonymousContext(app: AppDeps, info: RequestInfo = {}): RequestContext {
-  const db = new RequestDb(app.orm, {});
+  return createScopedContext(app, {}, info);
+}
+
+/**
+ * A context without a viewer whose database is scoped to one organization (and acting user):
+ * for requests authorized by something other than a token, such as a verified signed URL.
+ */
+export function createScopedContext(app: AppDeps, scope: DbScope, info: RequestInfo = {}): RequestContext {
+  const db = new RequestDb(app.orm, scope);
   return {
     requestId: info.requestId ?? randomUUID(),
     ip: info.ip ?? null,

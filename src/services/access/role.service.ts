@@ -3,11 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant } from '../../core/context/request-context';
 import { isKnownGrant, permissionCatalog as catalog, type PermissionDefinition } from '../../core/access/permissions';
-import { DomainError, badInput, conflict, notFound } from '../../core/errors';
+import { DomainError, badInput, conflict, notFound, assertId } from '../../core/errors';
 import { scopedSelect } from '../../core/orm/rows';
 import { Role, RoleAssignment } from '../../entities/access/role.entity';
 import { recordAudit } from '../audit';
-import { assertId } from './ids';
 import './permission-catalog';
 import { ROLE_TEMPLATES } from './role-templates';
 

@@ -2,14 +2,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant } from '../../core/context/request-context';
-import { badInput, conflict, notFound } from '../../core/errors';
+import { badInput, conflict, notFound, assertId } from '../../core/errors';
 import { buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
 import { Membership, MembershipStatus } from '../../entities/tenancy/membership.entity';
 import { User } from '../../entities/identity/user.entity';
 import { membershipRoleIds, resolveRoles, rolesOfMembership, setMembershipRoles } from '../access';
 import type { Role } from '../../entities/access/role.entity';
 import { recordAudit } from '../audit';
-import { assertId } from './ids';
 
 export interface ListMembers {
   filter?: FilterInput | null;

@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant } from '../../core/context/request-context';
-import { badInput, conflict, notFound } from '../../core/errors';
+import { badInput, conflict, notFound, assertId } from '../../core/errors';
 import { buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
 import {
   Organization,
@@ -16,7 +16,6 @@ import { RoleAssignment } from '../../entities/access/role.entity';
 import { createSystemRoles } from '../access';
 import { recordAudit } from '../audit';
 import { findUserByEmail } from '../identity';
-import { assertId } from './ids';
 
 export interface NewOrganization {
   name: string;
