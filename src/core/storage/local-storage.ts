@@ -3,8 +3,8 @@
  * file beside the target and renames it, so readers never see half an object and a failed upload
  * leaves nothing behind.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -27,7 +27,8 @@ export class LocalDiskStorage implements ObjectStorage {
 
   async put(key: string, body: Readable): Promise<void> {
     const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
+    // Synchronous so the pipeline listens to the body at once: it may fail before any await ends.
+    mkdirSync(dirname(target), { recursive: true });
     const temporary = `${target}.${randomBytes(6).toString('hex')}.partial`;
     try {
       await pipeline(body, createWriteStream(temporary, { flags: 'wx', mode: 0o600 }));

@@ -18,7 +18,10 @@ export interface PutOptions {
 export interface ObjectStorage {
   /** `local` or `s3`, for logs and the health check. */
   readonly kind: 'local' | 's3';
-  /** Stores the stream under `key`, replacing any object there; a failed stream leaves nothing behind. */
+  /**
+   * Stores the stream under `key`, replacing any object there; a failed stream leaves nothing
+   * behind. Implementations listen to the body's errors before their first await.
+   */
   put(key: string, body: Readable, options?: PutOptions): Promise<void>;
   /** The object's bytes; rejects with ObjectNotFoundError when there is none. */
   get(key: string): Promise<Readable>;

@@ -29,6 +29,9 @@ export class S3Storage implements ObjectStorage {
   }
 
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<void> {
+    // Listen to the body at once (the SDK attaches later): a body failing early aborts the request.
+    const abort = new AbortController();
+    body.once('error', (err) => abort.abort(err));
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -37,6 +40,7 @@ export class S3Storage implements ObjectStorage {
         ContentLength: options.size,
         ContentType: options.contentType,
       }),
+      { abortSignal: abort.signal },
     );
   }
 
