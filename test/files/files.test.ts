@@ -63,6 +63,58 @@ const CSV = Buffer.from('name,amount,city\nÅsa Öberg,12.50,Malmö\n"Lee, J.",7
 /** The start of an x86-64 ELF executable (what an .exe/binary renamed to .pdf looks like). */
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), Buffer.alloc(120, 0x01)]);
 
+/** A zip archive of uncompressed entries (enough for an Office Open XML package). */
+function zip(entries: [string, string][]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of entries) {
+    const nameBytes = Buffer.from(name);
+    const data = Buffer.from(text);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc32(data), 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += local.length + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+const officePackage = (part: string, contentType: string, xml: string) =>
+  zip([
+    [
+      '[Content_Types].xml',
+      `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+        `<Default Extension="xml" ContentType="application/xml"/><Override PartName="/${part}" ContentType="${contentType}"/></Types>`,
+    ],
+    [part, xml],
+  ]);
+const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const XLSX = officePackage('xl/workbook.xml', `${XLSX_MIME}.main+xml`, '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>');
+const DOCX = officePackage('word/document.xml', `${DOCX_MIME}.main+xml`, '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>');
+
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 // ---- HTTP helpers ----
@@ -144,6 +196,9 @@ describe('upload and download through signed URLs', () => {
     ['pixel.png', 'image/png', png(), 'image/png'],
     ['report.pdf', 'application/pdf', PDF, 'application/pdf'],
     ['payouts.csv', 'text/csv', CSV, 'text/csv; charset=utf-8'],
+    ['budget.xlsx', XLSX_MIME, XLSX, XLSX_MIME],
+    ['letter.docx', DOCX_MIME, DOCX, DOCX_MIME],
+    ['settings.json', 'application/json', Buffer.from('{"currency":"EUR","limit":12.5}\n'), 'application/json; charset=utf-8'],
   ];
   for (const [name, mimeType, bytes, contentType] of samples) {
     test(`${mimeType}: stored with its sha256 and size, downloaded byte for byte`, async () => {
@@ -358,6 +413,7 @@ describe('content checks', () => {
     const sales = await api.login('sales', 'acme');
     const cases: [string, Buffer][] = [
       ['application/pdf', png()],
+      [DOCX_MIME, XLSX],
       ['text/csv', Buffer.from('a,b\n1,\u0000\n')],
       ['text/csv', Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0xc3, 0x28, 0x0a])],
       ['text/plain', png()],
