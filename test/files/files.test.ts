@@ -12,6 +12,8 @@ import { deflateSync, crc32 } from 'node:zlib';
 import { Client } from 'pg';
 import { startTestApi, errorCode, DEMO_PASSWORD, type TestApi } from '../support/api';
 import { LocalDiskStorage, signQuery } from '../../src/core/storage';
+import { createScopedContext } from '../../src/core/context/request-context';
+import { deleteExpiredUploads } from '../../src/services/files';
 import {
   CreateUploadDocument,
   CurrentOrganizationDocument,
@@ -478,5 +480,32 @@ describe('access', () => {
     assert.equal(errorCode(await api.gql(FileDocument, { id: created.file.id }, sales)), 'NOT_FOUND');
     const answer = await get(downloadUrl);
     assert.equal(answer.status, 404);
+  });
+});
+
+describe('cleanup', () => {
+  test('pending uploads expired past the grace period are deleted per organization, nothing else', async () => {
+    const sales = await api.login('sales', 'acme');
+    const orgId = await organizationId(sales);
+    const stale = await createUpload(sales, 'stale.pdf', 'application/pdf', PDF.length);
+    const recent = await createUpload(sales, 'recent.pdf', 'application/pdf', PDF.length);
+    const ready = await createUpload(sales, 'kept.pdf', 'application/pdf', PDF.length);
+    await put(ready.uploadUrl, PDF);
+    const owner = new Client({ connectionString: api.ownerUrl });
+    await owner.connect();
+    await owner.query(`update files_file set expires_at = now() - interval '2 hours' where id = $1`, [stale.file.id]);
+    await owner.query(`update files_file set expires_at = now() - interval '5 minutes' where id = $1`, [recent.file.id]);
+    await owner.end();
+
+    const globexCtx = createScopedContext(api.app, { organizationId: await organizationId(await api.login('admin', 'globex')) });
+    assert.equal(await deleteExpiredUploads(globexCtx), 0, 'another organization’s run touches nothing here');
+    await globexCtx.db.finish(true);
+    const ctx = createScopedContext(api.app, { organizationId: orgId });
+    assert.equal(await deleteExpiredUploads(ctx), 1);
+    await ctx.db.finish(true);
+
+    assert.equal(errorCode(await api.gql(FileDocument, { id: stale.file.id }, sales)), 'NOT_FOUND');
+    assert.equal((await fileOf(sales, recent.file.id)).status, 'PENDING', 'still within the grace period');
+    assert.equal((await fileOf(sales, ready.file.id)).status, 'READY');
   });
 });

@@ -170,3 +170,30 @@ export async function deleteFile(ctx: RequestContext, id: string): Promise<boole
     return true;
   });
 }
+
+/** How long after its URL expired a pending file is kept (an upload that started in time may still finish). */
+export const EXPIRED_UPLOAD_GRACE_SECONDS = 60 * 60;
+
+/**
+ * Deletes the pending files of the context's organization whose upload URL expired more than the
+ * grace period ago (they have no stored bytes), releasing their quota reservation. For the
+ * scheduled cleanup job, run once per organization; returns how many went.
+ */
+export async function deleteExpiredUploads(ctx: RequestContext): Promise<number> {
+  const organizationId = ctx.db.organizationId;
+  if (!organizationId) throw new Error('deleteExpiredUploads needs a tenant context');
+  return ctx.db.transactional(async (em) => {
+    const cutoff = new Date(Date.now() - EXPIRED_UPLOAD_GRACE_SECONDS * 1000);
+    const expired = await em.find(File, { status: FileStatus.PENDING, expiresAt: { $lt: cutoff } }, { fields: ['id'] });
+    if (!expired.length) return 0;
+    await em.nativeDelete(File, { id: { $in: expired.map((f) => f.id) }, status: FileStatus.PENDING });
+    await recordAudit(ctx, em, {
+      organizationId,
+      userId: null,
+      action: 'file.expired_uploads_deleted',
+      resourceType: 'File',
+      changes: { ids: expired.map((f) => f.id) },
+    });
+    return expired.length;
+  });
+}

@@ -4,6 +4,8 @@ export {
   listFiles,
   deleteFile,
   downloadUrl,
+  deleteExpiredUploads,
+  EXPIRED_UPLOAD_GRACE_SECONDS,
   FILE_UPLOAD_PATH,
   FILE_DOWNLOAD_PATH,
   UPLOAD_URL_TTL_SECONDS,
