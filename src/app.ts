@@ -22,6 +22,7 @@ import { ShutdownSequence } from './core/lifecycle/shutdown';
 import { HealthRegistry } from './core/observability/health';
 import { createLogger, type DestinationStream } from './core/observability/logger';
 import { Metrics } from './core/observability/metrics';
+import { checkStorage, createStorage, fileUrlSecret } from './core/storage';
 
 export interface App extends AppDeps {
   ownerUrl: string;
@@ -69,6 +70,8 @@ export async function connectApp(
   health.register('db', async () => {
     await orm.em.getConnection().execute('select 1');
   });
+  const storage = createStorage(config);
+  health.register('storage', () => checkStorage(storage));
   const metrics = new Metrics();
   const rateLimits = new RateLimits(await rateLimitStore(config, urls.appUrl, log, shutdown), config.rateLimits, metrics);
   const keyRing = await KeyRing.fromJwks(await signingKeys(config), {
@@ -93,6 +96,8 @@ export async function connectApp(
     health,
     shutdown,
     rateLimits,
+    storage,
+    fileUrlSecret: fileUrlSecret(config),
     ownerUrl: urls.ownerUrl,
     async close() {
       await shutdown.run('close');

@@ -42,6 +42,13 @@ const schema = z.object({
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL'),
   MAIL_FROM: z.string().min(3).default('Tessera <no-reply@tessera.local>'),
   ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{43}$/.test(v), 'must be 32 bytes, base64url (43 characters)'),
+  FILE_URL_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  S3_ENDPOINT: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: optionalString,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: optionalBool,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REQUEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
@@ -74,6 +81,10 @@ export interface Config {
   mailFrom: string;
   /** Encrypts secrets at rest (MFA secrets). Unset outside production: generated into DATA_DIR. */
   encryptionKey?: string;
+  /** Signs file upload and download URLs (HMAC-SHA256). Unset outside production: generated into DATA_DIR. */
+  fileUrlSecret?: string;
+  /** S3-compatible object storage when S3_BUCKET is set; otherwise local disk under DATA_DIR/files. */
+  s3?: S3Config;
   logLevel: string;
   /** Largest accepted request body; larger ones are answered 413. */
   bodyLimitBytes: number;
@@ -83,6 +94,16 @@ export interface Config {
   graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   /** Points per window: auth per IP+email and operation, general per user (or IP), uploads per user (or IP). */
   rateLimits: { windowSeconds: number; auth: number; general: number; uploads: number };
+}
+
+export interface S3Config {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  /** Both or neither; neither uses the SDK's default credential chain (IAM role, profile). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -95,8 +116,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  for (const name of ['JWT_SIGNING_KEYS', 'ENCRYPTION_KEY'] as const) {
+  for (const name of ['JWT_SIGNING_KEYS', 'ENCRYPTION_KEY', 'FILE_URL_SECRET'] as const) {
     if (production && !e[name]) throw new ConfigError(`Invalid configuration:\n  ${name}: required in production`);
+  }
+  if (!e.S3_BUCKET) {
+    const stray = (['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).find((n) => e[n]);
+    if (stray) throw new ConfigError(`Invalid configuration:\n  S3_BUCKET: required when ${stray} is set`);
+  }
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('Invalid configuration:\n  S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together');
   }
   return {
     env: e.NODE_ENV,
@@ -121,6 +149,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     encryptionKey: e.ENCRYPTION_KEY,
+    fileUrlSecret: e.FILE_URL_SECRET,
+    s3: e.S3_BUCKET
+      ? {
+          endpoint: e.S3_ENDPOINT,
+          region: e.S3_REGION,
+          bucket: e.S3_BUCKET,
+          accessKeyId: e.S3_ACCESS_KEY_ID,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE ?? false,
+        }
+      : undefined,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.REQUEST_BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

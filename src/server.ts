@@ -20,6 +20,7 @@ import { graphqlParseOptions, graphqlValidationRules } from './core/http/graphql
 import { observabilityPlugin, rateLimitPlugin } from './core/http/graphql-plugins';
 import { mountHealthRoutes } from './core/http/health-routes';
 import { buildSchema } from './schema/build-schema';
+import { httpRoutes } from './resolvers';
 
 const transactionPerRequest: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
@@ -81,6 +82,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   });
   app.get('/.well-known/jwks.json', (_req, res) => res.json(deps.keyRing.jwks()));
   if (config.graphiql) mountGraphiql(app);
+  for (const mount of httpRoutes) mount(app, deps);
   app.use(
     '/graphql',
     (_req, res, next) => {

@@ -3,6 +3,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121005946 } from './Migration20261121005946';
 import { Migration20261121010000TenantRls } from './Migration20261121010000TenantRls';
 import { Migration20261121011308 } from './Migration20261121011308';
+import { Migration20261121012125 } from './Migration20261121012125';
 import { Migration20261121012217RateLimit } from './Migration20261121012217RateLimit';
 import { Migration20261121012402UserMfa } from './Migration20261121012402UserMfa';
 
@@ -10,6 +11,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121005946', class: Migration20261121005946 },
   { name: 'Migration20261121010000TenantRls', class: Migration20261121010000TenantRls },
   { name: 'Migration20261121011308', class: Migration20261121011308 },
+  { name: 'Migration20261121012125', class: Migration20261121012125 },
   { name: 'Migration20261121012217RateLimit', class: Migration20261121012217RateLimit },
   { name: 'Migration20261121012402UserMfa', class: Migration20261121012402UserMfa },
 ];

@@ -1,10 +1,16 @@
-/** Every domain's resolvers and shield rules. A new domain adds its two lines here. */
+/** Every domain's resolvers, shield rules and plain HTTP routes. A new domain adds its lines here. */
 import { identityResolvers, identityRules } from './identity';
 import { tenancyResolvers, tenancyRules } from './tenancy';
 import { accessResolvers, accessRules } from './access';
 import { auditResolvers, auditRules } from './audit';
+import { filesResolvers, filesRules, mountFileRoutes } from './files';
+import type { Express } from 'express';
+import type { AppDeps } from '../core/context/request-context';
 import type { RuleMap } from '../schema/rules';
 
-export const resolvers = [...identityResolvers, ...tenancyResolvers, ...accessResolvers, ...auditResolvers] as const;
+export const resolvers = [...identityResolvers, ...tenancyResolvers, ...accessResolvers, ...auditResolvers, ...filesResolvers] as const;
 
-export const ruleMaps: RuleMap[] = [identityRules, tenancyRules, accessRules, auditRules];
+export const ruleMaps: RuleMap[] = [identityRules, tenancyRules, accessRules, auditRules, filesRules];
+
+/** Endpoints outside GraphQL (signed file URLs), mounted on the Express app before /graphql. */
+export const httpRoutes: ((app: Express, deps: AppDeps) => void)[] = [mountFileRoutes];

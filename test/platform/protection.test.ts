@@ -11,7 +11,11 @@ import { graphqlParseOptions, graphqlValidationRules } from '../../src/core/http
 import { buildSchema } from '../../src/schema/build-schema';
 import { startTestApi, type TestApi } from '../support/api';
 
-const production = { NODE_ENV: 'production', ENCRYPTION_KEY: randomBytes(32).toString('base64url') };
+const production = {
+  NODE_ENV: 'production',
+  ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+  FILE_URL_SECRET: randomBytes(32).toString('base64url'),
+};
 const smallLimits = {
   GRAPHQL_MAX_DEPTH: '4',
   GRAPHQL_MAX_ALIASES: '2',

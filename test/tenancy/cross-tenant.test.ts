@@ -11,6 +11,10 @@ import { allEntities } from '../../src/entities';
 import { TenantEntity } from '../../src/core/orm/base-entities';
 import {
   AuditLogsDocument,
+  CreateUploadDocument,
+  DeleteFileDocument,
+  FileDocument,
+  FilesDocument,
   CreateRoleDocument,
   DeleteRoleDocument,
   InvitationsDocument,
@@ -26,7 +30,7 @@ import {
 } from '../__generated__/graphql';
 
 let api: TestApi;
-let acme: { admin: string; membershipId: string; roleId: string; customRoleId: string; invitationId: string; auditIds: string[] };
+let acme: { admin: string; membershipId: string; roleId: string; customRoleId: string; invitationId: string; fileId: string; auditIds: string[] };
 let globex: { admin: string; membershipId: string; roleId: string };
 
 async function sql<T extends object>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -44,6 +48,7 @@ before(async () => {
   const acmeAdmin = await api.login('admin', 'acme');
   const custom = await api.gql(CreateRoleDocument, { input: { key: 'acme_only', name: 'Acme only', permissions: ['member:read'] } }, acmeAdmin);
   const memberRole = (await api.gql(RolesDocument, {}, acmeAdmin)).data!.roles.find((r) => r.key === 'member')!;
+  const upload = await api.gql(CreateUploadDocument, { input: { name: 'plan.csv', mimeType: 'text/csv', size: 12 } }, acmeAdmin);
   const invitation = await api.gql(InviteMemberDocument, { input: { email: 'newcomer@example.test', roleIds: [memberRole.id] } }, acmeAdmin);
   const ids = async (org: string) =>
     (
@@ -65,6 +70,7 @@ before(async () => {
     roleId: a.role_id,
     customRoleId: custom.data!.createRole.id,
     invitationId: invitation.data!.inviteMember.id,
+    fileId: upload.data!.createUpload.file.id,
     auditIds: audit.map((r) => r.id),
   };
   globex = { admin: await api.login('admin', 'globex'), membershipId: g.membership_id, roleId: g.role_id };
@@ -99,6 +105,12 @@ const cases: Record<string, () => Promise<void>> = {
     assert.equal(errorCode(await api.gql(ResendInvitationDocument, { id: acme.invitationId }, globex.admin)), 'NOT_FOUND');
     assert.equal(errorCode(await api.gql(InviteMemberDocument, { input: { email: 'x@example.test', roleIds: [acme.roleId] } }, globex.admin)), 'NOT_FOUND');
   },
+  async File() {
+    const listed = (await api.gql(FilesDocument, { first: 100 }, globex.admin)).data!.files.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(acme.fileId));
+    assert.equal(errorCode(await api.gql(FileDocument, { id: acme.fileId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(DeleteFileDocument, { id: acme.fileId }, globex.admin)), 'NOT_FOUND');
+  },
   async AuditLog() {
     const logs = (await api.gql(AuditLogsDocument, { first: 100 }, globex.admin)).data!.auditLogs.edges.map((e) => e.node.id);
     assert.ok(logs.length > 0);
@@ -122,4 +134,5 @@ test('acme’s rows are untouched after globex’s attempts', async () => {
   assert.equal(invitations.find((e) => e.node.id === acme.invitationId)?.node.revokedAt, null);
   const members = (await api.gql(MembersDocument, { first: 100 }, acme.admin)).data!.members.edges;
   assert.equal(members.find((e) => e.node.id === acme.membershipId)?.node.status, 'ACTIVE');
+  assert.equal((await api.gql(FileDocument, { id: acme.fileId }, acme.admin)).data!.file.id, acme.fileId);
 });

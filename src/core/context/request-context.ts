@@ -9,9 +9,10 @@ import type { Config } from '../../config';
 import type { KeyRing } from '../auth/access-tokens';
 import type { SecretBox } from '../auth/secret-box';
 import type { Messenger } from '../messaging/outbound';
+import type { ObjectStorage } from '../storage/object-storage';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../orm/loaders';
-import { RequestDb } from '../orm/request-db';
+import { RequestDb, type DbScope } from '../orm/request-db';
 import type { RateLimits } from '../http/rate-limits';
 import type { ShutdownSequence } from '../lifecycle/shutdown';
 import type { HealthRegistry } from '../observability/health';
@@ -62,6 +63,10 @@ export interface AppDeps {
   /** `shutdown.hook(phase, name, fn)`: closed in order on SIGTERM/SIGINT (src/core/lifecycle/shutdown.ts). */
   shutdown: ShutdownSequence;
   rateLimits: RateLimits;
+  /** File bytes: local disk under DATA_DIR/files, or S3 when configured (src/core/storage). */
+  storage: ObjectStorage;
+  /** HMAC key of signed file URLs (FILE_URL_SECRET, generated into DATA_DIR outside production). */
+  fileUrlSecret: string;
 }
 
 export interface RequestInfo {
@@ -72,7 +77,15 @@ export interface RequestInfo {
 }
 
 export function createAnonymousContext(app: AppDeps, info: RequestInfo = {}): RequestContext {
-  const db = new RequestDb(app.orm, {});
+  return createScopedContext(app, {}, info);
+}
+
+/**
+ * A context without a viewer whose database is scoped to one organization (and acting user):
+ * for requests authorized by something other than a token, such as a verified signed URL.
+ */
+export function createScopedContext(app: AppDeps, scope: DbScope, info: RequestInfo = {}): RequestContext {
+  const db = new RequestDb(app.orm, scope);
   const requestId = info.requestId ?? randomUUID();
   return {
     requestId,
@@ -82,7 +95,7 @@ export function createAnonymousContext(app: AppDeps, info: RequestInfo = {}): Re
     db,
     loaders: new Loaders(db),
     app,
-    log: requestLogger(app.log, { requestId, organizationId: null, userId: null }),
+    log: requestLogger(app.log, { requestId, organizationId: scope.organizationId ?? null, userId: scope.userId ?? null }),
   };
 }
 
