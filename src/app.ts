@@ -13,6 +13,7 @@ import { prepareDatabase } from './core/db/database';
 import type { AppDeps } from './core/context/request-context';
 import { resolveViewer } from './services/identity';
 import { createMessenger } from './core/messaging/outbound';
+import { createTenantPubSub } from './core/pubsub';
 
 export interface App extends AppDeps {
   ownerUrl: string;
@@ -42,14 +43,17 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
     ttlSeconds: config.jwt.accessTtlSeconds,
   });
   const messenger = createMessenger(orm, { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, quiet: config.env === 'test' });
+  const pubsub = await createTenantPubSub({ redisUrl: config.redisUrl, channelPrefix: config.pubsubChannelPrefix });
   return {
     config,
     orm,
     keyRing,
     resolveViewer,
     messenger,
+    pubsub,
     ownerUrl: urls.ownerUrl,
     async close() {
+      await pubsub.close();
       await orm.close(true);
       await stopDb();
     },

@@ -43,6 +43,15 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Tessera <no-reply@tessera.local>'),
   ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{43}$/.test(v), 'must be 32 bytes, base64url (43 characters)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(5000),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(3000),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(50),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1000).default(20),
+  WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  WS_PERMISSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
+  PUBSUB_CHANNEL_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]*$/, 'letters, digits and : _ . - only').default('tessera:'),
 });
 
 export interface Config {
@@ -64,6 +73,16 @@ export interface Config {
   /** Encrypts secrets at rest (MFA secrets). Unset outside production: generated into DATA_DIR. */
   encryptionKey?: string;
   logLevel: string;
+  /** Query limits shared by HTTP and WebSocket (core/http/protection.ts). */
+  graphqlLimits: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number; maxDirectives: number };
+  websocket: {
+    maxSubscriptionsPerSocket: number;
+    maxPayloadBytes: number;
+    /** How long a subscriber's re-resolved permissions are trusted before the next event re-checks them. */
+    permissionCacheMs: number;
+  };
+  /** Prefix of the Redis channels carrying subscription events (several deployments on one Redis). */
+  pubsubChannelPrefix: string;
 }
 
 export class ConfigError extends Error {}
@@ -103,5 +122,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     encryptionKey: e.ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,
+    graphqlLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+    },
+    websocket: {
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
+      permissionCacheMs: e.WS_PERMISSION_CACHE_MS,
+    },
+    pubsubChannelPrefix: e.PUBSUB_CHANNEL_PREFIX,
   };
 }

@@ -1,7 +1,7 @@
 /**
- * The HTTP server: GraphQL (Apollo Server 5 on Express 5) on /graphql, the GraphiQL explorer,
- * the JWKS endpoint and liveness. One transaction per request is committed before the response
- * leaves (see RequestDb).
+ * The HTTP server: GraphQL (Apollo Server 5 on Express 5) on /graphql, subscriptions over
+ * graphql-ws on the same path, the GraphiQL explorer, the JWKS endpoint and liveness. One
+ * transaction per request is committed before the response leaves (see RequestDb).
  */
 import 'reflect-metadata';
 import http from 'node:http';
@@ -15,6 +15,8 @@ import { GraphQLError } from 'graphql';
 import { createRequestContext, type AppDeps, type RequestContext } from './core/context/request-context';
 import { DomainError, formatError } from './core/errors';
 import { mountGraphiql } from './core/http/graphiql';
+import { protectionParseOptions, protectionRules } from './core/http/protection';
+import { attachSubscriptionServer, type SubscriptionServer } from './core/http/websocket';
 import { buildSchema } from './schema/build-schema';
 
 const transactionPerRequest: ApolloServerPlugin<RequestContext> = {
@@ -31,6 +33,7 @@ export interface RunningServer {
   url: string;
   port: number;
   httpServer: http.Server;
+  subscriptions: SubscriptionServer;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,8 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     hideSchemaDetailsFromClientErrors: true,
+    validationRules: protectionRules(config),
+    parseOptions: protectionParseOptions(config),
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), transactionPerRequest],
@@ -78,13 +83,16 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   );
 
   const httpServer = http.createServer(app);
+  const subscriptions = attachSubscriptionServer(httpServer, schema, deps);
   await new Promise<void>((resolve) => httpServer.listen(opts.port ?? config.port, opts.host ?? config.host, resolve));
   const port = (httpServer.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     port,
     httpServer,
+    subscriptions,
     async close() {
+      await subscriptions.dispose();
       await apollo.stop();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

@@ -8,6 +8,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config';
 import type { KeyRing } from '../auth/access-tokens';
 import type { Messenger } from '../messaging/outbound';
+import type { TenantPubSub } from '../pubsub';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../orm/loaders';
 import { RequestDb } from '../orm/request-db';
@@ -44,6 +45,8 @@ export interface AppDeps {
   keyRing: KeyRing;
   resolveViewer: ViewerResolver;
   messenger: Messenger;
+  /** Tenant-scoped subscription events (core/pubsub): in-process, or Redis when REDIS_URL is set. */
+  pubsub: TenantPubSub;
 }
 
 export interface RequestInfo {
@@ -88,6 +91,16 @@ export async function createRequestContext(app: AppDeps, info: RequestInfo): Pro
     loaders: new Loaders(db),
     app,
   };
+}
+
+/**
+ * A fresh context for the same caller with `viewer` as now resolved: its own RequestDb (no
+ * transaction until used) and loaders. Each subscription event runs in one, so no transaction
+ * stays open for the life of a subscription and every event sees the caller's current grants.
+ */
+export function refreshContext(ctx: RequestContext, viewer: Viewer): RequestContext {
+  const db = new RequestDb(ctx.app.orm, { organizationId: viewer.organizationId, userId: viewer.userId });
+  return { requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent, viewer, db, loaders: new Loaders(db), app: ctx.app };
 }
 
 /** The viewer, or UNAUTHENTICATED. */
