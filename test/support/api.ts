@@ -37,7 +37,14 @@ export interface TestApi {
   post(body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
   /** Signs in a seeded user, e.g. `login('sales', 'acme')`, returning the access token. */
   login(role: string, org?: 'acme' | 'globex'): Promise<string>;
+  /** A second server (own App, same database and configuration): another process, as far as clients can tell. */
+  startPeer(): Promise<{ app: App; server: RunningServer }>;
   close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  /** Environment overrides for this server's configuration (limits, REDIS_URL...). */
+  env?: Record<string, string>;
 }
 
 function env(name: string): string {
@@ -46,7 +53,7 @@ function env(name: string): string {
   return v;
 }
 
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const adminUrl = env('TESSERA_TEST_ADMIN_URL');
   const dbName = `tessera_t_${process.pid}_${randomBytes(3).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
@@ -57,9 +64,11 @@ export async function startTestApi(): Promise<TestApi> {
   url.pathname = `/${dbName}`;
   const ownerUrl = url.toString();
   const appUrl = withCredentials(ownerUrl, APP_ROLE, env('TESSERA_TEST_APP_PASSWORD'));
-  const app = await connectApp(loadConfig(process.env), { ownerUrl, appUrl });
+  const config = loadConfig({ ...process.env, ...options.env });
+  const app = await connectApp(config, { ownerUrl, appUrl });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
   const tokens = new Map<string, string>();
+  const peers: { app: App; server: RunningServer }[] = [];
 
   const post = async (body: unknown, token?: string, headers: Record<string, string> = {}) => {
     const res = await fetch(server.url, {
@@ -89,7 +98,17 @@ export async function startTestApi(): Promise<TestApi> {
       }
       return tokens.get(key)!;
     },
+    async startPeer() {
+      const peerApp = await connectApp(config, { ownerUrl, appUrl });
+      const peer = { app: peerApp, server: await startServer(peerApp, { port: 0, host: '127.0.0.1' }) };
+      peers.push(peer);
+      return peer;
+    },
     async close() {
+      for (const peer of peers) {
+        await peer.server.close();
+        await peer.app.close();
+      }
       await server.close();
       await app.close();
       const a = new Client({ connectionString: adminUrl });
