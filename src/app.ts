@@ -23,6 +23,7 @@ import { HealthRegistry } from './core/observability/health';
 import { createLogger, type DestinationStream } from './core/observability/logger';
 import { Metrics } from './core/observability/metrics';
 import { checkStorage, createStorage, fileUrlSecret } from './core/storage';
+import { createTenantPubSub } from './core/pubsub';
 
 export interface App extends AppDeps {
   ownerUrl: string;
@@ -84,6 +85,8 @@ export async function connectApp(
     mailFrom: config.mailFrom,
     log: (fields, line) => log.info(fields, line),
   });
+  const pubsub = await createTenantPubSub({ redisUrl: config.redisUrl, channelPrefix: config.pubsubChannelPrefix });
+  shutdown.hook('connections', 'pubsub', () => pubsub.close());
   return {
     config,
     orm,
@@ -98,6 +101,7 @@ export async function connectApp(
     rateLimits,
     storage,
     fileUrlSecret: fileUrlSecret(config),
+    pubsub,
     ownerUrl: urls.ownerUrl,
     async close() {
       await shutdown.run('close');

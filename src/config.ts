@@ -61,6 +61,10 @@ const schema = z.object({
   RATE_LIMIT_AUTH: z.coerce.number().int().min(1).default(5),
   RATE_LIMIT_GENERAL: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_UPLOADS: z.coerce.number().int().min(1).default(10),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1000).default(20),
+  WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  WS_PERMISSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
+  PUBSUB_CHANNEL_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]*$/, 'letters, digits and : _ . - only').default('tessera:'),
 });
 
 export interface Config {
@@ -94,6 +98,14 @@ export interface Config {
   graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   /** Points per window: auth per IP+email and operation, general per user (or IP), uploads per user (or IP). */
   rateLimits: { windowSeconds: number; auth: number; general: number; uploads: number };
+  websocket: {
+    maxSubscriptionsPerSocket: number;
+    maxPayloadBytes: number;
+    /** How long a subscriber's re-resolved permissions are trusted before the next event re-checks them. */
+    permissionCacheMs: number;
+  };
+  /** Prefix of the Redis channels carrying subscription events (several deployments on one Redis). */
+  pubsubChannelPrefix: string;
 }
 
 export interface S3Config {
@@ -176,5 +188,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       general: e.RATE_LIMIT_GENERAL,
       uploads: e.RATE_LIMIT_UPLOADS,
     },
+    websocket: {
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
+      permissionCacheMs: e.WS_PERMISSION_CACHE_MS,
+    },
+    pubsubChannelPrefix: e.PUBSUB_CHANNEL_PREFIX,
   };
 }

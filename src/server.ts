@@ -1,8 +1,9 @@
 /**
- * The HTTP server: GraphQL (Apollo Server 5 on Express 5) on /graphql, the GraphiQL explorer,
- * the JWKS endpoint, health and metrics. One transaction per request is committed before the
- * response leaves (see RequestDb). Stopping drains in-flight requests (hooked into the app's
- * shutdown sequence as `listeners`).
+ * The HTTP server: GraphQL (Apollo Server 5 on Express 5) on /graphql, subscriptions over
+ * graphql-ws on the same path, the GraphiQL explorer, the JWKS endpoint, health and metrics. One
+ * transaction per request is committed before the response leaves (see RequestDb). Stopping
+ * closes WebSockets and drains in-flight requests (hooked into the app's shutdown sequence as
+ * `listeners`).
  */
 import 'reflect-metadata';
 import http from 'node:http';
@@ -16,7 +17,8 @@ import { GraphQLError } from 'graphql';
 import { createRequestContext, type AppDeps, type RequestContext } from './core/context/request-context';
 import { DomainError, formatError } from './core/errors';
 import { mountGraphiql } from './core/http/graphiql';
-import { graphqlParseOptions, graphqlValidationRules } from './core/http/graphql-limits';
+import { protectionParseOptions, protectionRules } from './core/http/protection';
+import { attachSubscriptionServer, type SubscriptionServer } from './core/http/websocket';
 import { observabilityPlugin, rateLimitPlugin } from './core/http/graphql-plugins';
 import { mountHealthRoutes } from './core/http/health-routes';
 import { buildSchema } from './schema/build-schema';
@@ -36,6 +38,7 @@ export interface RunningServer {
   url: string;
   port: number;
   httpServer: http.Server;
+  subscriptions: SubscriptionServer;
   /** Stops accepting, waits for in-flight requests (up to the shutdown timeout), stops Apollo. Idempotent. */
   close(): Promise<void>;
 }
@@ -57,8 +60,8 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
     includeStacktraceInErrorResponses: false,
     // main.ts runs the shutdown sequence; Apollo stopping on its own would cut in-flight requests.
     stopOnTerminationSignals: false,
-    parseOptions: graphqlParseOptions(config.graphqlLimits),
-    validationRules: graphqlValidationRules(config.graphqlLimits),
+    parseOptions: protectionParseOptions(config),
+    validationRules: protectionRules(config),
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
@@ -114,6 +117,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   app.use(httpErrors(deps));
 
   const httpServer = http.createServer(app);
+  const subscriptions = attachSubscriptionServer(httpServer, schema, deps);
   await new Promise<void>((resolve) => httpServer.listen(opts.port ?? config.port, opts.host ?? config.host, resolve));
   const port = (httpServer.address() as { port: number }).port;
 
@@ -121,6 +125,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   const close = () => {
     closing ??= (async () => {
       draining = true;
+      await subscriptions.dispose();
       await drainHttp(httpServer, deps.shutdown.drainTimeoutMs, deps.log);
       await apollo.stop();
     })();
@@ -128,7 +133,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   };
   deps.shutdown.hook('listeners', 'http', close);
 
-  return { url: `http://127.0.0.1:${port}/graphql`, port, httpServer, close };
+  return { url: `http://127.0.0.1:${port}/graphql`, port, httpServer, subscriptions, close };
 }
 
 /**

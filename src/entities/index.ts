@@ -9,6 +9,7 @@ import { Role, RoleAssignment } from './access/role.entity';
 import { AuditLog } from './audit/audit-log.entity';
 import { RecordedMessage } from './messaging/recorded-message.entity';
 import { File } from './files/file.entity';
+import { Notification } from './notifications/notification.entity';
 
 export const allEntities = [
   User,
@@ -23,4 +24,5 @@ export const allEntities = [
   AuditLog,
   RecordedMessage,
   File,
+  Notification,
 ];

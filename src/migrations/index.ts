@@ -6,6 +6,7 @@ import { Migration20261121011308 } from './Migration20261121011308';
 import { Migration20261121012125 } from './Migration20261121012125';
 import { Migration20261121012217RateLimit } from './Migration20261121012217RateLimit';
 import { Migration20261121012402UserMfa } from './Migration20261121012402UserMfa';
+import { Migration20261121012600 } from './Migration20261121012600';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121005946', class: Migration20261121005946 },
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121012125', class: Migration20261121012125 },
   { name: 'Migration20261121012217RateLimit', class: Migration20261121012217RateLimit },
   { name: 'Migration20261121012402UserMfa', class: Migration20261121012402UserMfa },
+  { name: 'Migration20261121012600', class: Migration20261121012600 },
 ];

@@ -5,7 +5,7 @@
  * (STACK.md) and adds nothing, since a nested field is only reached through a guarded root field.
  */
 import 'reflect-metadata';
-import { GraphQLSchema, lexicographicSortSchema } from 'graphql';
+import { GraphQLSchema, lexicographicSortSchema, type GraphQLFieldResolver } from 'graphql';
 import { buildSchema as buildTypeGraphQLSchema, type NonEmptyArray } from 'type-graphql';
 import { applyMiddleware, type IMiddlewareFieldMap } from 'graphql-middleware';
 import { deny, shield } from 'graphql-shield';
@@ -32,23 +32,78 @@ export function mergeRuleMaps(maps: RuleMap[]): RuleMap {
 
 export const permissionRules = (): RuleMap => mergeRuleMaps(ruleMaps);
 
+const forbiddenError = () => new DomainError('FORBIDDEN', 'You do not have permission to do this');
+
+/** shield's normalized options (its IOptions type is not exported): passed to rules run by hand too. */
+interface ShieldOptions {
+  debug: boolean;
+  allowExternalErrors: boolean;
+  fallbackRule: typeof deny;
+  fallbackError: () => Error;
+  hashFunction: (arg: { parent: unknown; args: unknown }) => string;
+}
+
+const shieldOptions: ShieldOptions = {
+  debug: false,
+  allowExternalErrors: true,
+  fallbackRule: deny,
+  fallbackError: forbiddenError,
+  hashFunction: (arg) => JSON.stringify(arg),
+};
+
+/**
+ * Subscriptions must be tenant-scoped (core/pubsub subscribeTo): type-graphql's own topic-based
+ * pub/sub is refused, so no subscription can listen across organizations.
+ */
+const refuseUnscopedTopics = {
+  publish() {
+    throw new Error('Publish through core/pubsub publishAfterCommit: topics are tenant-scoped');
+  },
+  subscribe(): never {
+    throw new Error('Subscribe through core/pubsub subscribeTo: topics are tenant-scoped');
+  },
+};
+
+interface RuleResolver {
+  resolve(parent: unknown, args: unknown, ctx: unknown, info: unknown, options: ShieldOptions): Promise<boolean | Error>;
+}
+
+/**
+ * graphql-shield wraps a subscription field's per-event `resolve` but not its `subscribe`: run
+ * the same rule before a subscription starts, so an unauthorized subscribe fails at once.
+ * (The per-event check is shield's own, on a fresh context per event; see core/http/websocket.)
+ */
+function guardSubscriptions(schema: GraphQLSchema, rules: RuleMap): void {
+  const type = schema.getSubscriptionType();
+  if (!type) return;
+  for (const field of Object.values(type.getFields())) {
+    const rule = (rules.Subscription?.[field.name] ?? deny) as unknown as RuleResolver;
+    const subscribe = field.subscribe;
+    if (!subscribe) continue;
+    const guarded: GraphQLFieldResolver<unknown, { _shield?: { cache: object } }> = async (root, args, ctx, info) => {
+      ctx._shield ??= { cache: {} };
+      const verdict = await rule.resolve(root, args, ctx, info, shieldOptions);
+      if (verdict !== true) throw verdict instanceof Error ? verdict : forbiddenError();
+      return subscribe(root, args, ctx, info);
+    };
+    field.subscribe = guarded;
+  }
+}
+
 export async function buildBareSchema(): Promise<GraphQLSchema> {
   return buildTypeGraphQLSchema({
     resolvers: resolvers as unknown as NonEmptyArray<Function>,
     scalarsMap,
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
     emitSchemaFile: false,
+    pubSub: refuseUnscopedTopics,
   });
 }
 
 export async function buildSchema(): Promise<GraphQLSchema> {
   const bare = await buildBareSchema();
   const rules = permissionRules();
-  const generator = shield(rules, {
-    fallbackRule: deny,
-    allowExternalErrors: true,
-    fallbackError: () => new DomainError('FORBIDDEN', 'You do not have permission to do this'),
-  });
+  const generator = shield(rules, shieldOptions);
   const full = generator.generate(bare) as IMiddlewareFieldMap;
   const guarded: IMiddlewareFieldMap = {};
   for (const [type, fields] of Object.entries(full)) {
@@ -57,7 +112,9 @@ export async function buildSchema(): Promise<GraphQLSchema> {
       guarded[type] = Object.fromEntries(Object.entries(fields as object).filter(([f]) => rules[type][f]));
     }
   }
-  return applyMiddleware(bare, guarded);
+  const schema = applyMiddleware(bare, guarded);
+  guardSubscriptions(schema, rules);
+  return schema;
 }
 
 /** The schema as SDL, sorted, as committed in src/schema/schema.graphql. */

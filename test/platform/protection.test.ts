@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { parse, specifiedRules, validate } from 'graphql';
-import { graphqlParseOptions, graphqlValidationRules } from '../../src/core/http/graphql-limits';
+import { protectionParseOptions, protectionRules } from '../../src/core/http/protection';
 import { buildSchema } from '../../src/schema/build-schema';
 import { startTestApi, type TestApi } from '../support/api';
 
@@ -71,12 +71,12 @@ test('too many aliases, directives or tokens, or too high a cost, are refused wi
 test('the exported rules refuse the same documents for the WebSocket path', async () => {
   const schema = await buildSchema();
   const limits = { maxDepth: 4, maxAliases: 2, maxDirectives: 2, maxTokens: 200, maxCost: 60 };
-  const rules = [...specifiedRules, ...graphqlValidationRules(limits)];
-  const check = (q: string) => validate(schema, parse(q, graphqlParseOptions(limits)), rules).map((e) => e.message);
+  const rules = [...specifiedRules, ...protectionRules({ graphqlLimits: limits, introspection: true })];
+  const check = (q: string) => validate(schema, parse(q, protectionParseOptions({ graphqlLimits: limits, introspection: true })), rules).map((e) => e.message);
   assert.deepEqual(check('{ members { edges { node { id } } } }'), []);
   assert.deepEqual(check('{ members { edges { node { user { id } } } } }'), ['Query depth limit of 4 exceeded, found 5.']);
   assert.deepEqual(check('{ a: me { id } b: me { id } c: me { id } }'), ['Aliases limit of 2 exceeded, found 3.']);
-  assert.throws(() => parse(`{ ${'__typename '.repeat(250)}}`, graphqlParseOptions(limits)), /contains more tha[nt] 200 tokens/);
+  assert.throws(() => parse(`{ ${'__typename '.repeat(250)}}`, protectionParseOptions({ graphqlLimits: limits, introspection: true })), /contains more tha[nt] 200 tokens/);
 });
 
 test('in production, introspection and GraphiQL are off by default', async () => {

@@ -40,20 +40,22 @@ export interface TestApi {
   post(body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
   /** Signs in a seeded user, e.g. `login('sales', 'acme')`, returning the access token. */
   login(role: string, org?: 'acme' | 'globex'): Promise<string>;
+  /** A second server (own App, same database and configuration): another process, as far as clients can tell. */
+  startPeer(): Promise<{ app: App; server: RunningServer }>;
   close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  /** Environment overrides for this server's configuration (limits, REDIS_URL...). */
+  env?: Record<string, string>;
+  /** Collects the server's log lines (LOG_LEVEL still applies: set it in `env`). */
+  logDestination?: DestinationStream;
 }
 
 function env(name: string): string {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run the tests with npm test`);
   return v;
-}
-
-export interface TestApiOptions {
-  /** Environment overrides for this server's configuration (e.g. small rate limits). */
-  env?: Record<string, string>;
-  /** Collects the server's log lines (LOG_LEVEL still applies: set it in `env`). */
-  logDestination?: DestinationStream;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -67,11 +69,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   url.pathname = `/${dbName}`;
   const ownerUrl = url.toString();
   const appUrl = withCredentials(ownerUrl, APP_ROLE, env('TESSERA_TEST_APP_PASSWORD'));
-  const app = await connectApp(loadConfig({ ...process.env, ...options.env }), { ownerUrl, appUrl }, undefined, {
-    logDestination: options.logDestination,
-  });
+  const config = loadConfig({ ...process.env, ...options.env });
+  const app = await connectApp(config, { ownerUrl, appUrl }, undefined, { logDestination: options.logDestination });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
   const tokens = new Map<string, string>();
+  const peers: { app: App; server: RunningServer }[] = [];
 
   const post = async (body: unknown, token?: string, headers: Record<string, string> = {}) => {
     const res = await fetch(server.url, {
@@ -102,7 +104,17 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       }
       return tokens.get(key)!;
     },
+    async startPeer() {
+      const peerApp = await connectApp(config, { ownerUrl, appUrl });
+      const peer = { app: peerApp, server: await startServer(peerApp, { port: 0, host: '127.0.0.1' }) };
+      peers.push(peer);
+      return peer;
+    },
     async close() {
+      for (const peer of peers) {
+        await peer.server.close();
+        await peer.app.close();
+      }
       await server.close();
       await app.close();
       const a = new Client({ connectionString: adminUrl });

@@ -6,11 +6,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { startTestApi, errorCode, type TestApi } from '../support/api';
+import { startTestApi, errorCode, DEMO_PASSWORD, type TestApi } from '../support/api';
 import { allEntities } from '../../src/entities';
 import { TenantEntity } from '../../src/core/orm/base-entities';
 import {
   AuditLogsDocument,
+  ChangePasswordDocument,
+  MarkNotificationReadDocument,
+  NotificationsDocument,
   CreateUploadDocument,
   DeleteFileDocument,
   FileDocument,
@@ -30,7 +33,7 @@ import {
 } from '../__generated__/graphql';
 
 let api: TestApi;
-let acme: { admin: string; membershipId: string; roleId: string; customRoleId: string; invitationId: string; fileId: string; auditIds: string[] };
+let acme: { admin: string; membershipId: string; roleId: string; customRoleId: string; invitationId: string; fileId: string; notificationId: string; auditIds: string[] };
 let globex: { admin: string; membershipId: string; roleId: string };
 
 async function sql<T extends object>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -63,6 +66,12 @@ before(async () => {
     )[0];
   const a = await ids('acme');
   const g = await ids('globex');
+  // A password change notifies its user: an acme notification to aim at.
+  const acmeMember = await api.login('member', 'acme');
+  await api.gql(ChangePasswordDocument, { input: { currentPassword: DEMO_PASSWORD, newPassword: 'N3w!Password-2026' } }, acmeMember);
+  const [notification] = await sql<{ id: string }>(
+    `select n.id from notifications_notification n join tenancy_organization o on o.id = n.organization_id where o.slug = 'acme'`,
+  );
   const audit = await sql<{ id: string }>(`select a.id from audit_log a join tenancy_organization o on o.id = a.organization_id where o.slug = 'acme'`);
   acme = {
     admin: acmeAdmin,
@@ -71,6 +80,7 @@ before(async () => {
     customRoleId: custom.data!.createRole.id,
     invitationId: invitation.data!.inviteMember.id,
     fileId: upload.data!.createUpload.file.id,
+    notificationId: notification.id,
     auditIds: audit.map((r) => r.id),
   };
   globex = { admin: await api.login('admin', 'globex'), membershipId: g.membership_id, roleId: g.role_id };
@@ -110,6 +120,11 @@ const cases: Record<string, () => Promise<void>> = {
     assert.ok(!listed.includes(acme.fileId));
     assert.equal(errorCode(await api.gql(FileDocument, { id: acme.fileId }, globex.admin)), 'NOT_FOUND');
     assert.equal(errorCode(await api.gql(DeleteFileDocument, { id: acme.fileId }, globex.admin)), 'NOT_FOUND');
+  },
+  async Notification() {
+    const own = (await api.gql(NotificationsDocument, { first: 100 }, globex.admin)).data!.notifications.edges.map((e) => e.node.id);
+    assert.ok(!own.includes(acme.notificationId));
+    assert.equal(errorCode(await api.gql(MarkNotificationReadDocument, { id: acme.notificationId }, globex.admin)), 'NOT_FOUND');
   },
   async AuditLog() {
     const logs = (await api.gql(AuditLogsDocument, { first: 100 }, globex.admin)).data!.auditLogs.edges.map((e) => e.node.id);

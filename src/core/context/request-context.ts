@@ -10,6 +10,7 @@ import type { KeyRing } from '../auth/access-tokens';
 import type { SecretBox } from '../auth/secret-box';
 import type { Messenger } from '../messaging/outbound';
 import type { ObjectStorage } from '../storage/object-storage';
+import type { TenantPubSub } from '../pubsub';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../orm/loaders';
 import { RequestDb, type DbScope } from '../orm/request-db';
@@ -67,6 +68,8 @@ export interface AppDeps {
   storage: ObjectStorage;
   /** HMAC key of signed file URLs (FILE_URL_SECRET, generated into DATA_DIR outside production). */
   fileUrlSecret: string;
+  /** Tenant-scoped subscription events (core/pubsub): in-process, or Redis when REDIS_URL is set. */
+  pubsub: TenantPubSub;
 }
 
 export interface RequestInfo {
@@ -122,6 +125,27 @@ export async function createRequestContext(app: AppDeps, info: RequestInfo): Pro
     loaders: new Loaders(db),
     app,
     log: requestLogger(app.log, { requestId, organizationId: viewer.organizationId, userId: viewer.userId }),
+  };
+}
+
+/**
+ * A fresh context for the same caller with `viewer` as now resolved: its own RequestDb (no
+ * transaction until used) and loaders. Each subscription event runs in one, so no transaction
+ * stays open for the life of a subscription and every event sees the caller's current grants.
+ */
+export function refreshContext(ctx: RequestContext, viewer: Viewer): RequestContext {
+  const db = new RequestDb(ctx.app.orm, { organizationId: viewer.organizationId, userId: viewer.userId });
+  // Listed field by field: spreading `ctx` would carry over per-request state that graphql-shield
+  // caches on the context object (its rule results), and the new grants would never be checked.
+  return {
+    requestId: ctx.requestId,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    viewer,
+    db,
+    loaders: new Loaders(db),
+    app: ctx.app,
+    log: ctx.log,
   };
 }
 

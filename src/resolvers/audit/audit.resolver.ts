@@ -1,7 +1,9 @@
-import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput } from '../../core/orm/connection';
 import * as audit from '../../services/audit';
+import type { AuditLogEvent } from '../../services/audit';
+import { AuditLog } from '../../entities/audit/audit-log.entity';
 import { AuditChainReport, AuditLogConnection, AuditLogsArgs } from './audit.types';
 
 @Resolver()
@@ -14,5 +16,13 @@ export class AuditResolver {
   @Query(() => AuditChainReport, { description: 'Recomputes the organization’s hash chain from its first row' })
   verifyAuditChain(@Ctx() ctx: RequestContext): Promise<AuditChainReport> {
     return audit.verifyOwnAuditChain(ctx);
+  }
+
+  @Subscription(() => AuditLog, {
+    description: 'New rows of the organization’s audit trail, once their change has committed',
+    subscribe: ({ context }) => audit.subscribeAuditLogAdded(context as RequestContext),
+  })
+  auditLogAdded(@Root() event: AuditLogEvent): AuditLog {
+    return audit.auditLogFromEvent(event);
   }
 }

@@ -10,9 +10,29 @@ import { v7 as uuidv7 } from 'uuid';
 import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant } from '../../core/context/request-context';
 import { buildConnection } from '../../core/orm/connection';
+import { defineEvent, publishAfterCommit, subscribeTo } from '../../core/pubsub';
 import { AuditLog } from '../../entities/audit/audit-log.entity';
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** An organization's new audit row, as published on the `auditLogAdded` topic (timestamps as ISO strings). */
+export interface AuditLogEvent {
+  id: string;
+  organizationId: string;
+  seq: string;
+  userId: string | null;
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  changes: Record<string, unknown> | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  hash: string;
+  createdAt: string;
+}
+
+export const AuditLogAdded = defineEvent<AuditLogEvent>('auditLogAdded');
 
 export interface AuditEntry {
   action: string;
@@ -110,6 +130,33 @@ export async function recordAudit(ctx: RequestContext, em: EntityManager, entry:
     ],
   );
   if (platformBefore !== undefined) await switchPlatform(em, platformBefore);
+  if (organizationId) {
+    publishAfterCommit(ctx, AuditLogAdded, organizationId, {
+      id: row.id,
+      organizationId,
+      seq: row.seq,
+      userId: row.user_id,
+      action: row.action,
+      resourceType: row.resource_type,
+      resourceId: row.resource_id,
+      changes: row.changes,
+      ip: row.ip,
+      userAgent: row.user_agent,
+      requestId: row.request_id,
+      hash,
+      createdAt: row.created_at.toISOString(),
+    });
+  }
+}
+
+/** Live stream of the caller organization's new audit rows (after their transactions commit). */
+export function subscribeAuditLogAdded(ctx: RequestContext): AsyncIterableIterator<AuditLogEvent> {
+  return subscribeTo(ctx, AuditLogAdded);
+}
+
+/** The API shape of a published audit row. */
+export function auditLogFromEvent(event: AuditLogEvent): AuditLog {
+  return { ...event, createdAt: new Date(event.createdAt) } as AuditLog;
 }
 
 async function switchPlatform(em: EntityManager, value: string): Promise<string> {

@@ -1,2 +1,11 @@
-export { recordAudit, recordSecurityEvent, verifyAuditChain, listAuditLogs, verifyOwnAuditChain } from './audit.service';
-export type { AuditEntry, AuditChainReport, ListAuditLogs } from './audit.service';
+export {
+  recordAudit,
+  recordSecurityEvent,
+  verifyAuditChain,
+  listAuditLogs,
+  verifyOwnAuditChain,
+  subscribeAuditLogAdded,
+  auditLogFromEvent,
+  AuditLogAdded,
+} from './audit.service';
+export type { AuditEntry, AuditChainReport, ListAuditLogs, AuditLogEvent } from './audit.service';

@@ -12,6 +12,7 @@ import { User } from '../../entities/identity/user.entity';
 import { Session } from '../../entities/identity/session.entity';
 import { Organization, OrganizationStatus } from '../../entities/tenancy/organization.entity';
 import { recordAudit, recordSecurityEvent } from '../audit';
+import { notify } from '../notifications';
 import { LOCKOUT_MINUTES, MAX_FAILED_LOGINS, memberOrganizations, openSession, type AuthPayload } from './auth.service';
 
 /** How many previous password hashes are kept (and refused on change). */
@@ -87,6 +88,16 @@ export async function changePassword(ctx: RequestContext, input: ChangePasswordI
       resourceId: viewer.userId,
       changes: { revokedSessions: revoked.length },
     });
+    // Notifications live in an organization: a session outside any (operators) has nowhere to put one.
+    if (viewer.organizationId) {
+      await notify(ctx, em, {
+        userId: viewer.userId,
+        type: 'password_changed',
+        title: 'Your password was changed',
+        body: 'Every other session was signed out. If this was not you, reset your password and tell your administrator.',
+        data: { revokedSessions: revoked.length },
+      });
+    }
     return { ok: true };
   });
   if (!outcome.ok) {
@@ -226,6 +237,13 @@ export async function revokeMemberSessions(ctx: RequestContext, userId: string):
       resourceType: 'User',
       resourceId: userId,
       changes: { revokedSessions: revoked.length },
+    });
+    await notify(ctx, em, {
+      userId,
+      type: 'sessions_revoked',
+      title: 'You were signed out',
+      body: 'An administrator signed you out of every session in this organization.',
+      data: { revokedSessions: revoked.length },
     });
     return revoked.length;
   });

@@ -1,0 +1,10 @@
+export {
+  notify,
+  listNotifications,
+  markNotificationRead,
+  markAllNotificationsRead,
+  subscribeNotificationAdded,
+  notificationFromEvent,
+  NotificationAdded,
+} from './notification.service';
+export type { NotifyInput, NotificationEvent, ListNotifications } from './notification.service';

@@ -1,0 +1,69 @@
+/**
+ * Scale-out: with REDIS_URL set, an event published through one server reaches a subscriber
+ * connected to another (two Apps in one test process, one database, one Redis). Skipped, with
+ * the reason printed, when no Redis answers on 127.0.0.1:6379.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { startTestApi, type TestApi } from '../support/api';
+import { connectWs, record, sleep, type WsConnection } from '../support/ws';
+import { ChangePasswordDocument, NotificationAddedDocument } from '../__generated__/graphql';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+async function redisAnswers(): Promise<string | null> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+    return null;
+  } catch (err) {
+    return `no Redis answers on 127.0.0.1:6379 (${(err as Error).message})`;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+let skipReason: string | null = null;
+let api: TestApi | undefined;
+const sockets: WsConnection[] = [];
+
+before(async () => {
+  skipReason = await redisAnswers();
+  if (skipReason) {
+    console.log(`# skipping the Redis fan-out test: ${skipReason}`);
+    return;
+  }
+  // A private channel prefix: parallel test files share the seeded organization ids.
+  api = await startTestApi({ env: { REDIS_URL, PUBSUB_CHANNEL_PREFIX: `tessera-test-${randomBytes(4).toString('hex')}:` } });
+});
+after(async () => {
+  await Promise.all(sockets.map((s) => s.dispose()));
+  await api?.close();
+});
+
+test('an event published through one server reaches a subscriber of the other', async (t) => {
+  if (skipReason) return t.skip(skipReason);
+  const peer = await api!.startPeer();
+  assert.equal(api!.app.pubsub.backend, 'redis');
+  assert.equal(peer.app.pubsub.backend, 'redis');
+
+  const token = await api!.login('csr.manager', 'acme');
+  const onPeer = connectWs(peer.server.url, token);
+  const onOther = connectWs(peer.server.url, await api!.login('support', 'acme'));
+  sockets.push(onPeer, onOther);
+  const recipient = record(onPeer, NotificationAddedDocument);
+  const colleague = record(onOther, NotificationAddedDocument);
+  await sleep(500);
+
+  // The mutation goes to the first server; the subscriber sits on the second.
+  const res = await api!.gql(ChangePasswordDocument, { input: { currentPassword: 'Tessera!2026', newPassword: 'Another-Pass-2026!' } }, token);
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  const [event] = await recipient.waitForEvents(1);
+  assert.equal(event.notificationAdded.type, 'password_changed');
+  await sleep(200);
+  assert.equal(colleague.events.length, 0);
+});
