@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { startTestApi, errorCode, DEMO_PASSWORD, type TestApi } from '../support/api';
 import {
   AcceptInvitationDocument,
+  NotificationsDocument,
   InvitationsDocument,
   InviteMemberDocument,
   LoginDocument,
@@ -180,6 +181,11 @@ describe('acceptInvitation', () => {
     assert.deepEqual(members.data!.members.edges[0].node.roles.map((r) => r.key), ['sales']);
     const listed = await api.gql(InvitationsDocument, { filter: { status: 'ACCEPTED' } }, acmeAdmin);
     assert.ok(listed.data!.invitations.edges.some((e) => e.node.id === inv.id && e.node.acceptedAt));
+    // The inviter hears that the invitation was taken up.
+    const heard = await api.gql(NotificationsDocument, { filter: { unread: true } }, acmeAdmin);
+    const accepted = heard.data!.notifications.edges.map((e) => e.node).find((n) => n.type === 'invitation_accepted');
+    assert.ok(accepted, JSON.stringify(heard));
+    assert.match(accepted.title, /joined Acme/);
 
     const again = await api.gql(AcceptInvitationDocument, { input: { ...newcomer, token } });
     assert.equal(errorCode(again), 'BAD_USER_INPUT');

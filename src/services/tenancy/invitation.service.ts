@@ -20,6 +20,7 @@ import { User, UserStatus } from '../../entities/identity/user.entity';
 import { Role } from '../../entities/access/role.entity';
 import { assertHoldsGrants, resolveRoles, setMembershipRoles } from '../access';
 import { recordAudit, recordSecurityEvent } from '../audit';
+import { notify } from '../notifications';
 import { findUserByEmail, openSession, type AuthPayload } from '../identity';
 import { assertId, isUuid } from '../../core/ids';
 import { sendTenancyEmail } from './tenancy-email';
@@ -306,6 +307,16 @@ export async function acceptInvitation(ctx: RequestContext, input: AcceptInvitat
           resourceId: inv.id,
           changes: { email: inv.email, membershipId: membership.id, roleIds, newUser: !existing },
         });
+        // The newcomer was not in the organization when invited (the email told them); the inviter hears back.
+        if (inv.invitedById && inv.invitedById !== user.id) {
+          await notify(ctx, tem, {
+            userId: inv.invitedById,
+            type: 'invitation_accepted',
+            title: `${user.firstName} ${user.lastName} joined ${org.name}`,
+            body: `${inv.email} accepted your invitation.`,
+            data: { invitationId: inv.id, membershipId: membership.id, userId: user.id },
+          });
+        }
         return payload;
       });
     });
