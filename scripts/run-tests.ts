@@ -13,6 +13,7 @@ import { generateSigningJwk } from '../src/core/auth/access-tokens';
 import { startEmbeddedPostgres } from '../src/core/db/embedded';
 import { APP_ROLE, ensureAppRole, migrate, withCredentials } from '../src/core/db/database';
 import { connectApp } from '../src/app';
+import { prepareQueueSchema } from '../src/core/jobs/queue-backend';
 import { seedDemo } from '../src/seed';
 
 export const TEMPLATE_DB = 'tessera_template';
@@ -44,12 +45,13 @@ async function main() {
     templateUrl.pathname = `/${TEMPLATE_DB}`;
     await migrate(templateUrl.toString());
     await ensureAppRole(templateUrl.toString(), APP_PASSWORD);
+    await prepareQueueSchema(templateUrl.toString(), APP_ROLE);
     const signingKeys = JSON.stringify([await generateSigningJwk()]);
     const env = { ...process.env, NODE_ENV: 'test', DATA_DIR: join(tmp, 'test-data'), JWT_SIGNING_KEYS: signingKeys, LOG_LEVEL: 'silent' };
     const app = await connectApp(loadConfig(env), {
       ownerUrl: templateUrl.toString(),
       appUrl: withCredentials(templateUrl.toString(), APP_ROLE, APP_PASSWORD),
-    });
+    }, { workers: false });
     await seedDemo(app);
     await app.close();
     console.log(`# test database ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

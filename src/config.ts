@@ -42,6 +42,12 @@ const schema = z.object({
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL'),
   MAIL_FROM: z.string().min(3).default('Tessera <no-reply@tessera.local>'),
   ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{43}$/.test(v), 'must be 32 bytes, base64url (43 characters)'),
+  WORKERS_IN_PROCESS: optionalBool,
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  CLEANUP_SCHEDULE: z
+    .string()
+    .default('17 * * * *')
+    .refine((v) => v.trim() === 'off' || v.trim().split(/\s+/).length >= 5, 'must be a cron pattern (5 or 6 fields) or "off"'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +70,11 @@ export interface Config {
   /** Encrypts secrets at rest (MFA secrets). Unset outside production: generated into DATA_DIR. */
   encryptionKey?: string;
   logLevel: string;
+  /** Run the job workers inside the API process (`npm start`); `npm run worker` runs them alone. */
+  workersInProcess: boolean;
+  workerConcurrency: number;
+  /** Cron pattern of the cleanup-expired job, or null when switched off. */
+  cleanupSchedule: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -103,5 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     encryptionKey: e.ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,
+    workersInProcess: e.WORKERS_IN_PROCESS ?? true,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    cleanupSchedule: e.CLEANUP_SCHEDULE.trim() === 'off' ? null : e.CLEANUP_SCHEDULE.trim(),
   };
 }

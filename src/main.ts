@@ -29,6 +29,11 @@ async function main() {
   console.log(`  GraphQL:  ${base}/graphql`);
   if (config.graphiql) console.log(`  GraphiQL: ${base}/graphql (open in a browser)`);
   console.log(`  JWKS:     ${base}/.well-known/jwks.json`);
+  console.log(
+    app.workers
+      ? `  Jobs:     ${config.workerConcurrency} at a time in this process (${app.jobs.backend.kind} queue)`
+      : `  Jobs:     queued on ${app.jobs.backend.kind}; run them with npm run worker`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -36,6 +41,7 @@ async function main() {
     stopping = true;
     console.log(`\n${signal}: shutting down`);
     await server.close();
+    // Running jobs finish before the database closes (App.close).
     await app.close();
     process.exit(0);
   };

@@ -8,6 +8,7 @@ import { Invitation } from './tenancy/invitation.entity';
 import { Role, RoleAssignment } from './access/role.entity';
 import { AuditLog } from './audit/audit-log.entity';
 import { RecordedMessage } from './messaging/recorded-message.entity';
+import { BackgroundJob } from './jobs/background-job.entity';
 
 export const allEntities = [
   User,
@@ -21,4 +22,5 @@ export const allEntities = [
   RoleAssignment,
   AuditLog,
   RecordedMessage,
+  BackgroundJob,
 ];

@@ -3,9 +3,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121005946 } from './Migration20261121005946';
 import { Migration20261121010000TenantRls } from './Migration20261121010000TenantRls';
 import { Migration20261121011308 } from './Migration20261121011308';
+import { Migration20261121012432 } from './Migration20261121012432';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121005946', class: Migration20261121005946 },
   { name: 'Migration20261121010000TenantRls', class: Migration20261121010000TenantRls },
   { name: 'Migration20261121011308', class: Migration20261121011308 },
+  { name: 'Migration20261121012432', class: Migration20261121012432 },
 ];

@@ -35,6 +35,8 @@ export interface TestApi {
   gql<T, V>(doc: TypedDocumentNode<T, V>, variables?: V, token?: string, headers?: Record<string, string>): Promise<GqlResult<T>>;
   /** Raw POST body (for malformed requests). */
   post(body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
+  /** Resolves once no job is waiting, delayed or running (e.g. before reading a recorded message). */
+  drainJobs(timeoutMs?: number): Promise<void>;
   /** Signs in a seeded user, e.g. `login('sales', 'acme')`, returning the access token. */
   login(role: string, org?: 'acme' | 'globex'): Promise<string>;
   close(): Promise<void>;
@@ -46,7 +48,12 @@ function env(name: string): string {
   return v;
 }
 
-export async function startTestApi(): Promise<TestApi> {
+export interface TestApiOptions {
+  /** Run the application's job workers (default: as configured, i.e. yes). */
+  workers?: boolean;
+}
+
+export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> {
   const adminUrl = env('TESSERA_TEST_ADMIN_URL');
   const dbName = `tessera_t_${process.pid}_${randomBytes(3).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
@@ -57,7 +64,7 @@ export async function startTestApi(): Promise<TestApi> {
   url.pathname = `/${dbName}`;
   const ownerUrl = url.toString();
   const appUrl = withCredentials(ownerUrl, APP_ROLE, env('TESSERA_TEST_APP_PASSWORD'));
-  const app = await connectApp(loadConfig(process.env), { ownerUrl, appUrl });
+  const app = await connectApp(loadConfig(process.env), { ownerUrl, appUrl }, { workers: opts.workers });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
   const tokens = new Map<string, string>();
 
@@ -79,6 +86,17 @@ export async function startTestApi(): Promise<TestApi> {
     async gql<T, V>(doc: TypedDocumentNode<T, V>, variables?: V, token?: string, headers?: Record<string, string>): Promise<GqlResult<T>> {
       const { status, json } = await post({ query: print(doc), variables }, token, headers);
       return { ...(json as object), status };
+    },
+    async drainJobs(timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const counts = await app.jobs.queue.getJobCounts('waiting', 'active', 'prioritized');
+        // A scheduler's next run (cleanup-expired) is always delayed: only retries count as pending.
+        const retries = (await app.jobs.queue.getDelayed()).filter((j) => !j.repeatJobKey).length;
+        if (Object.values(counts).every((n) => n === 0) && retries === 0) return;
+        if (Date.now() > deadline) throw new Error(`jobs still pending after ${timeoutMs} ms: ${JSON.stringify({ ...counts, retries })}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
     },
     async login(role, org = 'acme') {
       const key = `${role}@${org}`;

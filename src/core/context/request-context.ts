@@ -8,6 +8,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config';
 import type { KeyRing } from '../auth/access-tokens';
 import type { Messenger } from '../messaging/outbound';
+import type { JobQueue } from '../jobs/job-queue';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../orm/loaders';
 import { RequestDb } from '../orm/request-db';
@@ -44,6 +45,8 @@ export interface AppDeps {
   keyRing: KeyRing;
   resolveViewer: ViewerResolver;
   messenger: Messenger;
+  /** Where jobs are enqueued (see core/jobs: enqueueJob). */
+  jobs: JobQueue;
 }
 
 export interface RequestInfo {
@@ -53,17 +56,31 @@ export interface RequestInfo {
   requestId?: string | null;
 }
 
-export function createAnonymousContext(app: AppDeps, info: RequestInfo = {}): RequestContext {
-  const db = new RequestDb(app.orm, {});
+/** The one builder of contexts: HTTP, WebSocket and job contexts differ only in these parts. */
+export function buildContext(app: AppDeps, db: RequestDb, viewer: Viewer | null, info: RequestInfo = {}): RequestContext {
   return {
     requestId: info.requestId ?? randomUUID(),
     ip: info.ip ?? null,
     userAgent: info.userAgent ?? null,
-    viewer: null,
+    viewer,
     db,
     loaders: new Loaders(db),
     app,
   };
+}
+
+export function createAnonymousContext(app: AppDeps, info: RequestInfo = {}): RequestContext {
+  return buildContext(app, new RequestDb(app.orm, {}), null, info);
+}
+
+/**
+ * The context a job runs in: its database scoped to the tenant and actor that enqueued it (RLS
+ * and the tenant filter apply as in the request), committed when the run ends. There is no
+ * viewer: the job was authorized when it was enqueued. A system job gets no tenant at all.
+ */
+export function createJobContext(app: AppDeps, scope: { tenantId: string | null; actorId: string | null; jobId: string }): RequestContext {
+  const db = new RequestDb(app.orm, { organizationId: scope.tenantId, userId: scope.actorId });
+  return buildContext(app, db, null, { requestId: `job:${scope.jobId}` });
 }
 
 /** Verifies the bearer token (if any) and builds the context scoped to the token's organization. */
@@ -79,15 +96,7 @@ export async function createRequestContext(app: AppDeps, info: RequestInfo): Pro
     await db.finish(true);
     throw unauthenticated('Session expired or revoked');
   }
-  return {
-    requestId: info.requestId ?? randomUUID(),
-    ip: info.ip ?? null,
-    userAgent: info.userAgent ?? null,
-    viewer,
-    db,
-    loaders: new Loaders(db),
-    app,
-  };
+  return buildContext(app, db, viewer, info);
 }
 
 /** The viewer, or UNAUTHENTICATED. */
@@ -100,5 +109,12 @@ export function requireViewer(ctx: RequestContext): Viewer {
 export function requireTenant(ctx: RequestContext): string {
   const orgId = requireViewer(ctx).organizationId;
   if (!orgId) throw unauthenticated('Sign in to an organization first');
+  return orgId;
+}
+
+/** The organization the context's database is scoped to (requests and tenant jobs alike), or an error. */
+export function requireTenantScope(ctx: RequestContext): string {
+  const orgId = ctx.db.organizationId;
+  if (!orgId) throw new Error('Tenant context missing');
   return orgId;
 }

@@ -1,3 +1,4 @@
 export { resolveViewer } from './viewer';
 export { findUserByEmail, memberOrganizations, openSession } from './auth.service';
 export * as account from './account.service';
+export { deleteExpiredCredentials, type CredentialCleanup } from './maintenance.service';

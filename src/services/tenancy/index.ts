@@ -11,3 +11,4 @@ export {
 export type { NewOrganization, OrganizationPatch, ListOrganizations, CreateOrganizationByOperator } from './organization.service';
 export { listMembers, memberUser, memberRoles, updateMemberRoles, suspendMember, removeMember } from './membership.service';
 export type { ListMembers } from './membership.service';
+export { organizationIds, deleteExpiredInvitations } from './maintenance.service';
