@@ -39,8 +39,11 @@ export class JobQueue {
       // jobs are also deduplicated for good by their background_job row.
       defaultJobOptions: { removeOnComplete: { age: 7 * 86400 }, removeOnFail: { age: 30 * 86400 } },
     });
-    this.queue.on('error', (err) => this.log('job queue error', err));
+    // Once closing, the database going away under BullMQ's idle connections is expected, not an error.
+    this.queue.on('error', (err) => this.closing || this.log('job queue error', err));
   }
+
+  private closing = false;
 
   /** Adds a job; a job id already present in the queue is not added again. */
   async add(def: AnyJob, envelope: JobEnvelope, jobId: string): Promise<Job> {
@@ -52,6 +55,7 @@ export class JobQueue {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.queue.close();
   }
 }
@@ -182,12 +186,16 @@ export function startJobWorkers(app: AppDeps, registry: JobRegistry, opts: { con
     }
   };
   const worker = app.jobs.backend.createWorker(QUEUE_NAME, processor, { concurrency: opts.concurrency });
-  worker.on('error', (err) => opts.log('job worker error', err));
+  let closing = false;
+  worker.on('error', (err) => closing || opts.log('job worker error', err));
   worker.on('failed', (job, err) => opts.log(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade})`, err));
   return {
     worker,
     // Waits for the running jobs to finish; what is queued stays queued for the next worker.
-    close: () => worker.close(),
+    close: () => {
+      closing = true;
+      return worker.close();
+    },
   };
 }
 
