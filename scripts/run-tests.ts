@@ -14,6 +14,7 @@ import { SecretBox } from '../src/core/auth/secret-box';
 import { startEmbeddedPostgres } from '../src/core/db/embedded';
 import { APP_ROLE, ensureAppRole, migrate, withCredentials } from '../src/core/db/database';
 import { connectApp } from '../src/app';
+import { prepareQueueSchema } from '../src/core/jobs/queue-backend';
 import { seedDemo } from '../src/seed';
 
 export const TEMPLATE_DB = 'tessera_template';
@@ -45,6 +46,7 @@ async function main() {
     templateUrl.pathname = `/${TEMPLATE_DB}`;
     await migrate(templateUrl.toString());
     await ensureAppRole(templateUrl.toString(), APP_PASSWORD);
+    await prepareQueueSchema(templateUrl.toString(), APP_ROLE);
     const signingKeys = JSON.stringify([await generateSigningJwk()]);
     // Keys passed in, so parallel test processes never race to generate them under DATA_DIR.
     // Rate limits far above what any test file sends: test/platform/rate-limits.test.ts sets small ones.
@@ -62,7 +64,7 @@ async function main() {
     const app = await connectApp(loadConfig(env), {
       ownerUrl: templateUrl.toString(),
       appUrl: withCredentials(templateUrl.toString(), APP_ROLE, APP_PASSWORD),
-    });
+    }, { workers: false });
     await seedDemo(app);
     await app.close();
     console.log(`# test database ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,7 +1,8 @@
 /**
  * Composition root: database (embedded when no DATABASE_URL) with migrations applied, the ORM
  * connected as the unprivileged app role, the signing key ring, logging, metrics, health checks,
- * rate limits and the shutdown sequence. Shared by main, tests and benches.
+ * rate limits, pub/sub, storage, the job queue and (unless WORKERS_IN_PROCESS=false) the job
+ * workers, and the shutdown sequence. Shared by main, the worker, tests and benches.
  */
 import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -25,15 +26,27 @@ import { Metrics } from './core/observability/metrics';
 import { checkStorage, createStorage, fileUrlSecret } from './core/storage';
 import { createTenantPubSub } from './core/pubsub';
 
+
+import { createQueueBackend, JobQueue, JobRegistry, scheduleSystemJob, startJobWorkers, unscheduleSystemJob, type JobWorkers } from './core/jobs';
+import { allJobs, cleanupExpiredJob } from './jobs';
+
 export interface App extends AppDeps {
   ownerUrl: string;
+  /** The job workers of this process, when it runs them. */
+  workers: JobWorkers | null;
+  /** Starts the job workers (and the schedules) if they are not running yet. */
+  startWorkers(): Promise<JobWorkers>;
   /** Runs the shutdown sequence (idempotent). */
   close(): Promise<void>;
 }
 
-export interface AppOptions {
+export interface ConnectOptions {
+  /** Stops the embedded database, last in the shutdown sequence. */
+  stopDb?: () => Promise<void>;
   /** Where log lines go (tests collect them); stdout by default. */
   logDestination?: DestinationStream;
+  /** Run the job workers in this process. Default: WORKERS_IN_PROCESS. */
+  workers?: boolean;
 }
 
 async function signingKeys(config: Config): Promise<JWK[]> {
@@ -56,15 +69,10 @@ function encryptionKey(config: Config): string {
 }
 
 /** Connects to a prepared database (already migrated) as the app role. */
-export async function connectApp(
-  config: Config,
-  urls: { ownerUrl: string; appUrl: string },
-  stopDb: () => Promise<void> = async () => {},
-  options: AppOptions = {},
-): Promise<App> {
-  const log = createLogger({ level: config.logLevel, destination: options.logDestination });
+export async function connectApp(config: Config, urls: { ownerUrl: string; appUrl: string }, opts: ConnectOptions = {}): Promise<App> {
+  const log = createLogger({ level: config.logLevel, destination: opts.logDestination });
   const shutdown = new ShutdownSequence(log, config.shutdownTimeoutMs);
-  shutdown.hook('database', 'database', stopDb);
+  if (opts.stopDb) shutdown.hook('database', 'database', opts.stopDb);
   const orm = await MikroORM.init(ormConfig(urls.appUrl));
   shutdown.hook('connections', 'orm', () => orm.close(true));
   const health = new HealthRegistry();
@@ -87,7 +95,11 @@ export async function connectApp(
   });
   const pubsub = await createTenantPubSub({ redisUrl: config.redisUrl, channelPrefix: config.pubsubChannelPrefix });
   shutdown.hook('connections', 'pubsub', () => pubsub.close());
-  return {
+  const logError = (message: string, err?: unknown) => log.error({ err }, message);
+  const jobs = new JobQueue(createQueueBackend({ databaseUrl: urls.appUrl, redisUrl: config.redisUrl }), logError);
+  shutdown.hook('connections', 'job-queue', () => jobs.close());
+  health.register('queue', () => jobs.check());
+  const app: App = {
     config,
     orm,
     keyRing,
@@ -102,11 +114,23 @@ export async function connectApp(
     storage,
     fileUrlSecret: fileUrlSecret(config),
     pubsub,
+    jobs,
     ownerUrl: urls.ownerUrl,
+    workers: null,
+    async startWorkers() {
+      if (app.workers) return app.workers;
+      app.workers = startJobWorkers(app, new JobRegistry(allJobs), { concurrency: config.workerConcurrency, log: logError });
+      shutdown.hook('work', 'job-workers', () => app.workers!.close());
+      if (config.cleanupSchedule) await scheduleSystemJob(app, cleanupExpiredJob, config.cleanupSchedule);
+      else await unscheduleSystemJob(app, cleanupExpiredJob);
+      return app.workers;
+    },
     async close() {
       await shutdown.run('close');
     },
   };
+  if (opts.workers ?? config.workersInProcess) await app.startWorkers();
+  return app;
 }
 
 /** Redis when configured; otherwise PostgreSQL through a small pool of its own (see rate-limits.ts). */
@@ -132,7 +156,7 @@ async function rateLimitStore(config: Config, appUrl: string, log: App['log'], s
   return { kind: 'postgres', pool };
 }
 
-export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+export async function createApp(config: Config, options: Pick<ConnectOptions, 'logDestination'> = {}): Promise<App> {
   const db = await prepareDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, appPassword: config.databaseAppPassword });
-  return connectApp(config, db, db.stop, options);
+  return connectApp(config, db, { ...options, stopDb: db.stop });
 }

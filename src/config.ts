@@ -49,6 +49,12 @@ const schema = z.object({
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: optionalBool,
+  WORKERS_IN_PROCESS: optionalBool,
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  CLEANUP_SCHEDULE: z
+    .string()
+    .default('17 * * * *')
+    .refine((v) => v.trim() === 'off' || v.trim().split(/\s+/).length >= 5, 'must be a cron pattern (5 or 6 fields) or "off"'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REQUEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
@@ -106,6 +112,11 @@ export interface Config {
   };
   /** Prefix of the Redis channels carrying subscription events (several deployments on one Redis). */
   pubsubChannelPrefix: string;
+  /** Run the job workers inside the API process (`npm start`); `npm run worker` runs them alone. */
+  workersInProcess: boolean;
+  workerConcurrency: number;
+  /** Cron pattern of the cleanup-expired job, or null when switched off. */
+  cleanupSchedule: string | null;
 }
 
 export interface S3Config {
@@ -194,5 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       permissionCacheMs: e.WS_PERMISSION_CACHE_MS,
     },
     pubsubChannelPrefix: e.PUBSUB_CHANNEL_PREFIX,
+    workersInProcess: e.WORKERS_IN_PROCESS ?? true,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    cleanupSchedule: e.CLEANUP_SCHEDULE.trim() === 'off' ? null : e.CLEANUP_SCHEDULE.trim(),
   };
 }

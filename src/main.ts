@@ -33,6 +33,11 @@ async function main() {
   console.log(`  GraphQL:  ${base}/graphql`);
   if (config.graphiql) console.log(`  GraphiQL: ${base}/graphql (open in a browser)`);
   console.log(`  JWKS:     ${base}/.well-known/jwks.json`);
+  console.log(
+    app.workers
+      ? `  Jobs:     ${config.workerConcurrency} at a time in this process (${app.jobs.backend.kind} queue)`
+      : `  Jobs:     queued on ${app.jobs.backend.kind}; run them with npm run worker`,
+  );
 
   app.log.info({ url: `${base}/graphql`, port: server.port }, 'listening');
 

@@ -10,6 +10,7 @@ import { AuditLog } from './audit/audit-log.entity';
 import { RecordedMessage } from './messaging/recorded-message.entity';
 import { File } from './files/file.entity';
 import { Notification } from './notifications/notification.entity';
+import { BackgroundJob } from './jobs/background-job.entity';
 
 export const allEntities = [
   User,
@@ -25,4 +26,5 @@ export const allEntities = [
   RecordedMessage,
   File,
   Notification,
+  BackgroundJob,
 ];

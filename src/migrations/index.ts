@@ -6,6 +6,7 @@ import { Migration20261121011308 } from './Migration20261121011308';
 import { Migration20261121012125 } from './Migration20261121012125';
 import { Migration20261121012217RateLimit } from './Migration20261121012217RateLimit';
 import { Migration20261121012402UserMfa } from './Migration20261121012402UserMfa';
+import { Migration20261121012432 } from './Migration20261121012432';
 import { Migration20261121012600 } from './Migration20261121012600';
 
 export const migrationsList: MigrationObject[] = [
@@ -15,5 +16,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121012125', class: Migration20261121012125 },
   { name: 'Migration20261121012217RateLimit', class: Migration20261121012217RateLimit },
   { name: 'Migration20261121012402UserMfa', class: Migration20261121012402UserMfa },
+  { name: 'Migration20261121012432', class: Migration20261121012432 },
   { name: 'Migration20261121012600', class: Migration20261121012600 },
 ];

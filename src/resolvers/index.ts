@@ -5,13 +5,14 @@ import { accessResolvers, accessRules } from './access';
 import { auditResolvers, auditRules } from './audit';
 import { filesResolvers, filesRules, mountFileRoutes } from './files';
 import { notificationsResolvers, notificationsRules } from './notifications';
+import { jobsResolvers, jobsRules } from './jobs';
 import type { Express } from 'express';
 import type { AppDeps } from '../core/context/request-context';
 import type { RuleMap } from '../schema/rules';
 
-export const resolvers = [...identityResolvers, ...tenancyResolvers, ...accessResolvers, ...auditResolvers, ...filesResolvers, ...notificationsResolvers] as const;
+export const resolvers = [...identityResolvers, ...tenancyResolvers, ...accessResolvers, ...auditResolvers, ...filesResolvers, ...notificationsResolvers, ...jobsResolvers] as const;
 
-export const ruleMaps: RuleMap[] = [identityRules, tenancyRules, accessRules, auditRules, filesRules, notificationsRules];
+export const ruleMaps: RuleMap[] = [identityRules, tenancyRules, accessRules, auditRules, filesRules, notificationsRules, jobsRules];
 
 /** Endpoints outside GraphQL (signed file URLs), mounted on the Express app before /graphql. */
 export const httpRoutes: ((app: Express, deps: AppDeps) => void)[] = [mountFileRoutes];

@@ -34,8 +34,14 @@ interface Recorded {
   template: string;
   data: { token: string; link: string; expiresAt: string };
 }
-const messages = (recipient: string, template: string) =>
-  sql<Recorded>('select recipient, subject, body, template, data from messaging_recorded_message where recipient = $1 and template = $2 order by created_at', [recipient, template]);
+/** What was sent to `recipient` (sending is a job: wait for the queue to be empty first). */
+async function messages(recipient: string, template: string): Promise<Recorded[]> {
+  await api.drainJobs();
+  return sql<Recorded>(
+    'select recipient, subject, body, template, data from messaging_recorded_message where recipient = $1 and template = $2 order by created_at',
+    [recipient, template],
+  );
+}
 async function lastToken(recipient: string, template: string): Promise<string> {
   const list = await messages(recipient, template);
   assert.ok(list.length > 0, `no ${template} message to ${recipient}`);

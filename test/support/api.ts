@@ -38,6 +38,8 @@ export interface TestApi {
   gql<T, V>(doc: TypedDocumentNode<T, V>, variables?: V, token?: string, headers?: Record<string, string>): Promise<GqlResult<T>>;
   /** Raw POST body (for malformed requests). */
   post(body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
+  /** Resolves once no job is waiting, delayed or running (e.g. before reading a recorded message). */
+  drainJobs(timeoutMs?: number): Promise<void>;
   /** Signs in a seeded user, e.g. `login('sales', 'acme')`, returning the access token. */
   login(role: string, org?: 'acme' | 'globex'): Promise<string>;
   /** A second server (own App, same database and configuration): another process, as far as clients can tell. */
@@ -50,6 +52,8 @@ export interface TestApiOptions {
   env?: Record<string, string>;
   /** Collects the server's log lines (LOG_LEVEL still applies: set it in `env`). */
   logDestination?: DestinationStream;
+  /** Run the application's job workers (default: as configured, i.e. yes). */
+  workers?: boolean;
 }
 
 function env(name: string): string {
@@ -70,7 +74,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const ownerUrl = url.toString();
   const appUrl = withCredentials(ownerUrl, APP_ROLE, env('TESSERA_TEST_APP_PASSWORD'));
   const config = loadConfig({ ...process.env, ...options.env });
-  const app = await connectApp(config, { ownerUrl, appUrl }, undefined, { logDestination: options.logDestination });
+  const app = await connectApp(config, { ownerUrl, appUrl }, { logDestination: options.logDestination, workers: options.workers });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
   const tokens = new Map<string, string>();
   const peers: { app: App; server: RunningServer }[] = [];
@@ -94,6 +98,17 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     async gql<T, V>(doc: TypedDocumentNode<T, V>, variables?: V, token?: string, headers?: Record<string, string>): Promise<GqlResult<T>> {
       const { status, json } = await post({ query: print(doc), variables }, token, headers);
       return { ...(json as object), status };
+    },
+    async drainJobs(timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const counts = await app.jobs.queue.getJobCounts('waiting', 'active', 'prioritized');
+        // A scheduler's next run (cleanup-expired) is always delayed: only retries count as pending.
+        const retries = (await app.jobs.queue.getDelayed()).filter((j) => !j.repeatJobKey).length;
+        if (Object.values(counts).every((n) => n === 0) && retries === 0) return;
+        if (Date.now() > deadline) throw new Error(`jobs still pending after ${timeoutMs} ms: ${JSON.stringify({ ...counts, retries })}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
     },
     async login(role, org = 'acme') {
       const key = `${role}@${org}`;

@@ -11,6 +11,8 @@ import { allEntities } from '../../src/entities';
 import { TenantEntity } from '../../src/core/orm/base-entities';
 import {
   AuditLogsDocument,
+  BackgroundJobDocument,
+  BackgroundJobsDocument,
   ChangePasswordDocument,
   MarkNotificationReadDocument,
   NotificationsDocument,
@@ -33,7 +35,7 @@ import {
 } from '../__generated__/graphql';
 
 let api: TestApi;
-let acme: { admin: string; membershipId: string; roleId: string; customRoleId: string; invitationId: string; fileId: string; notificationId: string; auditIds: string[] };
+let acme: { admin: string; membershipId: string; roleId: string; customRoleId: string; invitationId: string; fileId: string; notificationId: string; jobId: string; auditIds: string[] };
 let globex: { admin: string; membershipId: string; roleId: string };
 
 async function sql<T extends object>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -72,6 +74,12 @@ before(async () => {
   const [notification] = await sql<{ id: string }>(
     `select n.id from notifications_notification n join tenancy_organization o on o.id = n.organization_id where o.slug = 'acme'`,
   );
+  // A finished job of acme's (as the job runner records it).
+  const [job] = await sql<{ id: string }>(
+    `insert into background_job (id, created_at, updated_at, organization_id, type, job_key, status, progress, attempts, max_attempts, payload_summary, queued_at, finished_at)
+     select gen_random_uuid(), now(), now(), o.id, 'export-report', 'cross-tenant-fixture', 'completed', 100, 1, 1, '{}', now(), now()
+       from tenancy_organization o where o.slug = 'acme' returning id`,
+  );
   const audit = await sql<{ id: string }>(`select a.id from audit_log a join tenancy_organization o on o.id = a.organization_id where o.slug = 'acme'`);
   acme = {
     admin: acmeAdmin,
@@ -81,6 +89,7 @@ before(async () => {
     invitationId: invitation.data!.inviteMember.id,
     fileId: upload.data!.createUpload.file.id,
     notificationId: notification.id,
+    jobId: job.id,
     auditIds: audit.map((r) => r.id),
   };
   globex = { admin: await api.login('admin', 'globex'), membershipId: g.membership_id, roleId: g.role_id };
@@ -125,6 +134,12 @@ const cases: Record<string, () => Promise<void>> = {
     const own = (await api.gql(NotificationsDocument, { first: 100 }, globex.admin)).data!.notifications.edges.map((e) => e.node.id);
     assert.ok(!own.includes(acme.notificationId));
     assert.equal(errorCode(await api.gql(MarkNotificationReadDocument, { id: acme.notificationId }, globex.admin)), 'NOT_FOUND');
+  },
+  async BackgroundJob() {
+    const listed = (await api.gql(BackgroundJobsDocument, { first: 100 }, globex.admin)).data!.backgroundJobs.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(acme.jobId));
+    assert.equal(errorCode(await api.gql(BackgroundJobDocument, { id: acme.jobId }, globex.admin)), 'NOT_FOUND');
+    assert.equal((await api.gql(BackgroundJobDocument, { id: acme.jobId }, acme.admin)).data!.backgroundJob.id, acme.jobId);
   },
   async AuditLog() {
     const logs = (await api.gql(AuditLogsDocument, { first: 100 }, globex.admin)).data!.auditLogs.edges.map((e) => e.node.id);

@@ -47,6 +47,7 @@ async function roleIds(token: string): Promise<Map<string, string>> {
 
 /** The token of the last invitation email sent to `email`. */
 async function invitationToken(email: string): Promise<string> {
+  await api.drainJobs();
   const rows = await sql<{ data: { token: string } }>(
     "select data from messaging_recorded_message where recipient = $1 and template = 'invitation' order by created_at desc limit 1",
     [email],
@@ -74,6 +75,7 @@ describe('inviteMember', () => {
     assert.ok(ttl > 6.9 * 86400_000 && ttl <= 7 * 86400_000, 'expires in 7 days');
 
     const acme = await orgId('acme');
+    await api.drainJobs();
     const [mail] = await sql<{ subject: string; body: string; data: { token: string; link: string } }>(
       "select subject, body, data from messaging_recorded_message where recipient = 'new.hire@example.com' and template = 'invitation'",
     );

@@ -11,6 +11,7 @@ import type { SecretBox } from '../auth/secret-box';
 import type { Messenger } from '../messaging/outbound';
 import type { ObjectStorage } from '../storage/object-storage';
 import type { TenantPubSub } from '../pubsub';
+import type { JobQueue } from '../jobs/job-queue';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../orm/loaders';
 import { RequestDb, type DbScope } from '../orm/request-db';
@@ -70,6 +71,8 @@ export interface AppDeps {
   fileUrlSecret: string;
   /** Tenant-scoped subscription events (core/pubsub): in-process, or Redis when REDIS_URL is set. */
   pubsub: TenantPubSub;
+  /** Where jobs are enqueued (see core/jobs: enqueueJob). */
+  jobs: JobQueue;
 }
 
 export interface RequestInfo {
@@ -79,8 +82,27 @@ export interface RequestInfo {
   requestId?: string | null;
 }
 
+/** The one builder of contexts: HTTP, WebSocket, signed-URL and job contexts differ only in these parts. */
+export function buildContext(app: AppDeps, db: RequestDb, viewer: Viewer | null, info: RequestInfo = {}): RequestContext {
+  const requestId = info.requestId ?? randomUUID();
+  return {
+    requestId,
+    ip: info.ip ?? null,
+    userAgent: info.userAgent ?? null,
+    viewer,
+    db,
+    loaders: new Loaders(db),
+    app,
+    log: requestLogger(app.log, {
+      requestId,
+      organizationId: viewer?.organizationId ?? db.organizationId ?? null,
+      userId: viewer?.userId ?? db.userId ?? null,
+    }),
+  };
+}
+
 export function createAnonymousContext(app: AppDeps, info: RequestInfo = {}): RequestContext {
-  return createScopedContext(app, {}, info);
+  return buildContext(app, new RequestDb(app.orm, {}), null, info);
 }
 
 /**
@@ -88,18 +110,16 @@ export function createAnonymousContext(app: AppDeps, info: RequestInfo = {}): Re
  * for requests authorized by something other than a token, such as a verified signed URL.
  */
 export function createScopedContext(app: AppDeps, scope: DbScope, info: RequestInfo = {}): RequestContext {
-  const db = new RequestDb(app.orm, scope);
-  const requestId = info.requestId ?? randomUUID();
-  return {
-    requestId,
-    ip: info.ip ?? null,
-    userAgent: info.userAgent ?? null,
-    viewer: null,
-    db,
-    loaders: new Loaders(db),
-    app,
-    log: requestLogger(app.log, { requestId, organizationId: scope.organizationId ?? null, userId: scope.userId ?? null }),
-  };
+  return buildContext(app, new RequestDb(app.orm, scope), null, info);
+}
+
+/**
+ * The context a job runs in: its database scoped to the tenant and actor that enqueued it (RLS
+ * and the tenant filter apply as in the request), committed when the run ends. There is no
+ * viewer: the job was authorized when it was enqueued. A system job gets no tenant at all.
+ */
+export function createJobContext(app: AppDeps, scope: { tenantId: string | null; actorId: string | null; jobId: string }): RequestContext {
+  return createScopedContext(app, { organizationId: scope.tenantId, userId: scope.actorId }, { requestId: `job:${scope.jobId}` });
 }
 
 /** Verifies the bearer token (if any) and builds the context scoped to the token's organization. */
@@ -115,38 +135,18 @@ export async function createRequestContext(app: AppDeps, info: RequestInfo): Pro
     await db.finish(true);
     throw unauthenticated('Session expired or revoked');
   }
-  const requestId = info.requestId ?? randomUUID();
-  return {
-    requestId,
-    ip: info.ip ?? null,
-    userAgent: info.userAgent ?? null,
-    viewer,
-    db,
-    loaders: new Loaders(db),
-    app,
-    log: requestLogger(app.log, { requestId, organizationId: viewer.organizationId, userId: viewer.userId }),
-  };
+  return buildContext(app, db, viewer, info);
 }
 
 /**
  * A fresh context for the same caller with `viewer` as now resolved: its own RequestDb (no
  * transaction until used) and loaders. Each subscription event runs in one, so no transaction
  * stays open for the life of a subscription and every event sees the caller's current grants.
+ * Built anew, not spread from `ctx`: graphql-shield caches rule results on the context object.
  */
 export function refreshContext(ctx: RequestContext, viewer: Viewer): RequestContext {
   const db = new RequestDb(ctx.app.orm, { organizationId: viewer.organizationId, userId: viewer.userId });
-  // Listed field by field: spreading `ctx` would carry over per-request state that graphql-shield
-  // caches on the context object (its rule results), and the new grants would never be checked.
-  return {
-    requestId: ctx.requestId,
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
-    viewer,
-    db,
-    loaders: new Loaders(db),
-    app: ctx.app,
-    log: ctx.log,
-  };
+  return buildContext(ctx.app, db, viewer, { requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent });
 }
 
 /** The viewer, or UNAUTHENTICATED. */
@@ -159,5 +159,12 @@ export function requireViewer(ctx: RequestContext): Viewer {
 export function requireTenant(ctx: RequestContext): string {
   const orgId = requireViewer(ctx).organizationId;
   if (!orgId) throw unauthenticated('Sign in to an organization first');
+  return orgId;
+}
+
+/** The organization the context's database is scoped to (requests and tenant jobs alike), or an error. */
+export function requireTenantScope(ctx: RequestContext): string {
+  const orgId = ctx.db.organizationId;
+  if (!orgId) throw new Error('Tenant context missing');
   return orgId;
 }

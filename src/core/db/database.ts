@@ -2,12 +2,14 @@
  * Prepares the database before anything serves: starts the embedded PostgreSQL when no
  * DATABASE_URL is given, applies migrations as the owner, and (re)creates the unprivileged
  * role the server connects as — it owns no table, cannot bypass row-level security, and may
- * only INSERT and SELECT the audit log.
+ * only INSERT and SELECT the audit log. BullMQ's schema (`bullmq`) is migrated here too, by the
+ * owner; the app role may use it but not change it.
  */
 import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { ormConfig } from '../../../mikro-orm.config';
+import { prepareQueueSchema } from '../jobs/queue-backend';
 import { startEmbeddedPostgres } from './embedded';
 import { localSecret } from './secrets';
 
@@ -96,5 +98,7 @@ export async function prepareDatabase(opts: {
     opts.appPassword ?? localSecret(opts.dataDir, 'app-role-password', () => randomBytes(18).toString('base64url'));
   await migrate(ownerUrl);
   await ensureAppRole(ownerUrl, appPassword);
+  // BullMQ's own schema, used by the PostgreSQL queue backend (cheap, and ready if REDIS_URL is later unset).
+  await prepareQueueSchema(ownerUrl, APP_ROLE);
   return { ownerUrl, appUrl: withCredentials(ownerUrl, APP_ROLE, appPassword), stop };
 }

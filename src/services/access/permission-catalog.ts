@@ -23,6 +23,7 @@ export const PLATFORM_PERMISSIONS: PermissionDefinition[] = [
   { key: 'role:write', description: 'Create, update and delete custom roles' },
   { key: 'session:revoke', description: 'List and revoke other members’ sessions' },
   { key: 'audit:read', description: 'Read and verify the audit log' },
+  { key: 'job:read', description: 'See every background job of the organization (without it: the jobs one started)' },
 ];
 
 export const DOMAIN_PERMISSIONS: PermissionDefinition[] = [

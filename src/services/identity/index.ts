@@ -3,3 +3,4 @@ export { findUserByEmail, memberOrganizations, openSession } from './auth.servic
 export type { AuthPayload } from './auth.service';
 export * as account from './account.service';
 export * as recovery from './recovery.service';
+export { deleteExpiredCredentials, type CredentialCleanup } from './maintenance.service';

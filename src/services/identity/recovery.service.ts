@@ -14,7 +14,7 @@ import { UserToken, UserTokenPurpose } from '../../entities/identity/user-token.
 import { recordAudit, recordSecurityEvent } from '../audit';
 import { findUserByEmail } from './auth.service';
 import { replacePassword } from './account.service';
-import { sendAccountEmail } from './account-email';
+import { queueMessage } from '../../jobs';
 
 export const PASSWORD_RESET_TTL_MS = 60 * 60_000;
 export const EMAIL_VERIFICATION_TTL_MS = 24 * 3600_000;
@@ -53,13 +53,14 @@ export async function requestPasswordReset(ctx: RequestContext, email: string): 
     if (user && active) {
       const { token, expiresAt } = await issueUserToken(em, user.id, UserTokenPurpose.PASSWORD_RESET, PASSWORD_RESET_TTL_MS);
       const url = link(ctx, '/reset-password', token);
-      sendAccountEmail(ctx, {
+      queueMessage(ctx, {
+        channel: 'email',
         to: user.email,
         subject: 'Reset your Tessera password',
         text: `Someone (hopefully you) asked to reset the password of ${user.email}.\n\nOpen this link within an hour to choose a new password:\n${url}\n\nIf you did not ask for this, ignore this email: your password stays as it is.`,
         template: 'password_reset',
         data: { token, link: url, expiresAt: expiresAt.toISOString() },
-      });
+      }, hashOpaqueToken(token));
     }
     await recordAudit(ctx, em, {
       organizationId: null,
@@ -120,13 +121,14 @@ export async function requestEmailVerification(ctx: RequestContext): Promise<boo
     if (user.emailVerifiedAt) return;
     const { token, expiresAt } = await issueUserToken(em, user.id, UserTokenPurpose.EMAIL_VERIFICATION, EMAIL_VERIFICATION_TTL_MS);
     const url = link(ctx, '/verify-email', token);
-    sendAccountEmail(ctx, {
+    queueMessage(ctx, {
+      channel: 'email',
       to: user.email,
       subject: 'Confirm your email address',
       text: `Confirm that ${user.email} is your address by opening this link within 24 hours:\n${url}`,
       template: 'email_verification',
       data: { token, link: url, expiresAt: expiresAt.toISOString() },
-    });
+    }, hashOpaqueToken(token));
     await recordAudit(ctx, em, { action: 'auth.email_verification_request', resourceType: 'User', resourceId: user.id });
   });
   return true;

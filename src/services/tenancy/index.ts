@@ -23,3 +23,4 @@ export {
   INVITATION_TTL_MS,
 } from './invitation.service';
 export type { InviteMemberInput, ListInvitations, AcceptInvitationInput } from './invitation.service';
+export { organizationIds, deleteExpiredInvitations } from './maintenance.service';

@@ -23,7 +23,7 @@ import { recordAudit, recordSecurityEvent } from '../audit';
 import { notify } from '../notifications';
 import { findUserByEmail, openSession, type AuthPayload } from '../identity';
 import { assertId, isUuid } from '../../core/ids';
-import { sendTenancyEmail } from './tenancy-email';
+import { queueMessage } from '../../jobs';
 
 export const INVITATION_TTL_MS = 7 * 86400_000;
 
@@ -100,13 +100,14 @@ async function assertInvitable(em: EntityManager, organizationId: string, email:
 function sendInvitation(ctx: RequestContext, inv: Invitation, token: string, org: Organization, inviter: User | null): void {
   const url = `${ctx.app.config.publicUrl.replace(/\/$/, '')}/accept-invitation?token=${encodeURIComponent(token)}`;
   const who = inviter ? `${inviter.firstName} ${inviter.lastName}`.trim() : 'An administrator';
-  sendTenancyEmail(ctx, {
+  queueMessage(ctx, {
+    channel: 'email',
     to: inv.email,
     subject: `You are invited to join ${org.name} on Tessera`,
     text: `${who} invited you to join ${org.name} on Tessera.\n\nAccept the invitation before ${inv.expiresAt.toUTCString()}:\n${url}\n\nIf you did not expect this, ignore this email.`,
     template: 'invitation',
     data: { token, link: url, organizationId: org.id, organizationName: org.name, expiresAt: inv.expiresAt.toISOString() },
-  });
+  }, hashOpaqueToken(token));
 }
 
 export interface InviteMemberInput {

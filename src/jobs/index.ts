@@ -1,0 +1,10 @@
+/** Every job this server runs. A domain adds its src/jobs/<domain>/<verb-noun>.job.ts here. */
+import type { AnyJob } from '../core/jobs';
+import { cleanupExpiredJob } from './maintenance/cleanup-expired.job';
+import { cleanupTenantJob } from './maintenance/cleanup-tenant.job';
+import { sendMessageJob } from './messaging/send-message.job';
+
+export { cleanupExpiredJob, cleanupTenantJob, sendMessageJob };
+export { queueMessage } from './messaging/send-message.job';
+
+export const allJobs: AnyJob[] = [cleanupExpiredJob, cleanupTenantJob, sendMessageJob];

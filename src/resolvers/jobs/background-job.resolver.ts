@@ -1,0 +1,19 @@
+import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../core/context/request-context';
+import type { FilterInput } from '../../core/orm/connection';
+import { BackgroundJob } from '../../entities/jobs/background-job.entity';
+import * as jobs from '../../services/jobs';
+import { BackgroundJobConnection, BackgroundJobsArgs } from './jobs.types';
+
+@Resolver()
+export class BackgroundJobResolver {
+  @Query(() => BackgroundJob, { description: 'A background job you started (any of the organization’s with job:read)' })
+  backgroundJob(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+    return jobs.getBackgroundJob(ctx, id);
+  }
+
+  @Query(() => BackgroundJobConnection, { description: 'Background jobs you started (all of the organization’s with job:read), newest first' })
+  backgroundJobs(@Args() args: BackgroundJobsArgs, @Ctx() ctx: RequestContext) {
+    return jobs.listBackgroundJobs(ctx, { ...args, filter: args.filter as FilterInput | undefined });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * `npm run worker`: the job workers alone (no HTTP), for running them apart from the API
+ * (WORKERS_IN_PROCESS=false there). Same configuration; migrations run only if the database
+ * is not current (prepareDatabase is idempotent). SIGINT/SIGTERM run the shutdown sequence:
+ * running jobs finish, then the connections close. Needs DATABASE_URL: an API's embedded
+ * database belongs to its own process (inside `npm start`, workers already run).
+ */
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { connectApp } from './app';
+import { prepareDatabase } from './core/db/database';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (!config.databaseUrl) {
+    console.error('DATABASE_URL: required by npm run worker (npm start runs the workers itself on its embedded database)');
+    process.exit(2);
+  }
+  const db = await prepareDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, appPassword: config.databaseAppPassword });
+  const app = await connectApp(config, db, { stopDb: db.stop, workers: true });
+  console.log(`Tessera worker running ${config.workerConcurrency} jobs at a time on ${app.jobs.backend.kind}`);
+
+  const stop = async (signal: string) => {
+    const ok = await app.shutdown.run(signal);
+    process.exit(ok ? 0 : 1);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
