@@ -16,7 +16,7 @@ import {
 let api: TestApi;
 let db: Client;
 before(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ workers: true });
   db = new Client({ connectionString: api.ownerUrl });
   await db.connect();
 });

@@ -52,7 +52,7 @@ export interface TestApiOptions {
   env?: Record<string, string>;
   /** Collects the server's log lines (LOG_LEVEL still applies: set it in `env`). */
   logDestination?: DestinationStream;
-  /** Run the application's job workers (default: as configured, i.e. yes). */
+  /** Run the application's job workers (default: no; files that need sent messages or job runs opt in). */
   workers?: boolean;
 }
 
@@ -74,7 +74,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const ownerUrl = url.toString();
   const appUrl = withCredentials(ownerUrl, APP_ROLE, env('TESSERA_TEST_APP_PASSWORD'));
   const config = loadConfig({ ...process.env, ...options.env });
-  const app = await connectApp(config, { ownerUrl, appUrl }, { logDestination: options.logDestination, workers: options.workers });
+  const app = await connectApp(config, { ownerUrl, appUrl }, { logDestination: options.logDestination, workers: options.workers ?? false });
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
   const tokens = new Map<string, string>();
   const peers: { app: App; server: RunningServer }[] = [];

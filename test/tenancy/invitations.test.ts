@@ -24,7 +24,7 @@ let globexAdmin: string;
 let acmeRoles: Map<string, string>;
 let globexRoles: Map<string, string>;
 before(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ workers: true });
   db = new Client({ connectionString: api.ownerUrl });
   await db.connect();
   acmeAdmin = await api.login('admin', 'acme');

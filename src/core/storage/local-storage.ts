@@ -30,10 +30,13 @@ export class LocalDiskStorage implements ObjectStorage {
     // Synchronous so the pipeline listens to the body at once: it may fail before any await ends.
     mkdirSync(dirname(target), { recursive: true });
     const temporary = `${target}.${randomBytes(6).toString('hex')}.partial`;
+    const out = createWriteStream(temporary, { flags: 'wx', mode: 0o600 });
     try {
-      await pipeline(body, createWriteStream(temporary, { flags: 'wx', mode: 0o600 }));
+      await pipeline(body, out);
       await rename(temporary, target);
     } catch (err) {
+      // A body that fails early can beat the file's own opening: remove it once the stream is closed.
+      if (!out.closed) await new Promise<void>((closed) => out.once('close', () => closed()));
       await rm(temporary, { force: true });
       throw err;
     }
