@@ -15,6 +15,7 @@ import { localSecret } from './core/db/secrets';
 import { prepareDatabase } from './core/db/database';
 import type { AppDeps } from './core/context/request-context';
 import { resolveViewer } from './services/identity';
+import { relayJobProgress } from './services/jobs';
 import { createMessenger } from './core/messaging/outbound';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
@@ -120,6 +121,9 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
     async startWorkers() {
       if (app.workers) return app.workers;
       app.workers = startJobWorkers(app, new JobRegistry(allJobs), { concurrency: config.workerConcurrency, log: logError });
+      // Job reports reach subscribers on every API process (through Redis when configured).
+      const stopRelay = relayJobProgress(app);
+      shutdown.hook('work', 'job-progress-relay', async () => stopRelay());
       shutdown.hook('work', 'job-workers', () => app.workers!.close());
       if (config.cleanupSchedule) await scheduleSystemJob(app, cleanupExpiredJob, config.cleanupSchedule);
       else await unscheduleSystemJob(app, cleanupExpiredJob);

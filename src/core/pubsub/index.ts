@@ -12,6 +12,7 @@ import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import type { RequestContext, Viewer } from '../context/request-context';
 import { requireTenant, requireViewer } from '../context/request-context';
+import { isUuid } from '../ids';
 
 /** A subscription event and the (JSON-safe) payload type it carries. */
 export interface EventDefinition<T> {
@@ -44,10 +45,8 @@ export interface TenantPubSub {
   close(): Promise<void>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function requireOrganization(organizationId: string): void {
-  if (!organizationId || !UUID.test(organizationId)) throw new Error('Pub/sub topics need an organization id');
+  if (!organizationId || !isUuid(organizationId)) throw new Error('Pub/sub topics need an organization id');
 }
 
 type Target = NonNullable<Parameters<typeof createPubSub>[0]>['eventTarget'];

@@ -1,4 +1,4 @@
-import { ArgsType, Field, InputType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { BackgroundJob, BackgroundJobStatus } from '../../entities/jobs/background-job.entity';
 import { Connection, DateTimeFilter, EnumFilter, PageArgs, StringFilter } from '../../schema/common';
 
@@ -15,4 +15,12 @@ export class BackgroundJobFilter {
 @ArgsType()
 export class BackgroundJobsArgs extends PageArgs {
   @Field(() => BackgroundJobFilter, { nullable: true }) filter?: BackgroundJobFilter;
+}
+
+@ObjectType({ description: 'A status change or progress report of a background job' })
+export class JobProgressUpdate {
+  @Field(() => ID, { description: 'The backgroundJob id' }) jobId!: string;
+  @Field() type!: string;
+  @Field(() => BackgroundJobStatus) status!: BackgroundJobStatus;
+  @Field(() => Int, { description: '0 to 100' }) progress!: number;
 }
