@@ -210,3 +210,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cleanupSchedule: e.CLEANUP_SCHEDULE.trim() === 'off' ? null : e.CLEANUP_SCHEDULE.trim(),
   };
 }
+
+/** For entry points (server, worker): the configuration, or the message naming the variable at fault and exit code 2. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

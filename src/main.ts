@@ -4,23 +4,14 @@
  * and exit 0, or 1 when a step failed or overran.
  */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { createApp } from './app';
 import { DEMO_PASSWORD, seedDemo } from './seed';
 import { startServer } from './server';
 
 async function main() {
   const started = Date.now();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const app = await createApp(config);
   if (config.seedDemo) {
     const seed = await seedDemo(app);

@@ -6,21 +6,12 @@
  * database belongs to its own process (inside `npm start`, workers already run).
  */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { connectApp } from './app';
 import { prepareDatabase } from './core/db/database';
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   if (!config.databaseUrl) {
     console.error('DATABASE_URL: required by npm run worker (npm start runs the workers itself on its embedded database)');
     process.exit(2);

@@ -17,6 +17,14 @@ export interface OrderSpec {
 
 export type FilterInput = { and?: FilterInput[]; or?: FilterInput[] } & Record<string, unknown>;
 
+/** What a list field's arguments come down to in a service. */
+export interface ListArgs {
+  filter?: FilterInput | null;
+  orderBy?: OrderSpec[] | null;
+  first?: number | null;
+  after?: string | null;
+}
+
 export interface ConnectionRequest {
   filter?: FilterInput | null;
   orderBy?: OrderSpec[] | null;

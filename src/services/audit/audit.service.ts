@@ -9,7 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant } from '../../core/context/request-context';
-import { buildConnection } from '../../core/orm/connection';
+import { buildConnection, type ListArgs } from '../../core/orm/connection';
 import { defineEvent, publishAfterCommit, subscribeTo } from '../../core/pubsub';
 import { AuditLog } from '../../entities/audit/audit-log.entity';
 
@@ -208,14 +208,8 @@ export async function verifyAuditChain(ctx: RequestContext, organizationId: stri
   return { valid: true, checkedCount: rows.length, brokenAtSeq: null, reason: null };
 }
 
-export interface ListAuditLogs {
-  filter?: import('../../core/orm/connection').FilterInput | null;
-  first?: number | null;
-  after?: string | null;
-}
-
 /** The caller organization's audit trail, newest first. */
-export async function listAuditLogs(ctx: RequestContext, args: ListAuditLogs) {
+export async function listAuditLogs(ctx: RequestContext, args: Omit<ListArgs, 'orderBy'>) {
   const organizationId = requireTenant(ctx);
   return buildConnection<AuditLog>(ctx.db, AuditLog, {
     filter: args.filter,

@@ -8,4 +8,4 @@ export {
   auditLogFromEvent,
   AuditLogAdded,
 } from './audit.service';
-export type { AuditEntry, AuditChainReport, ListAuditLogs, AuditLogEvent } from './audit.service';
+export type { AuditEntry, AuditChainReport, AuditLogEvent } from './audit.service';

@@ -8,7 +8,7 @@ import { requireTenant, requireViewer } from '../../core/context/request-context
 import { badInput, conflict, notFound } from '../../core/errors';
 import { assertId } from '../../core/ids';
 import { consumeUploadLimit } from '../../core/http/rate-limits';
-import { buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
+import { buildConnection, type ListArgs } from '../../core/orm/connection';
 import { signQuery } from '../../core/storage';
 import { File, FileStatus } from '../../entities/files/file.entity';
 import { DEFAULT_QUOTAS } from '../../entities/tenancy/organization.entity';
@@ -137,15 +137,8 @@ export async function getFile(ctx: RequestContext, id: string): Promise<File> {
   return file;
 }
 
-export interface ListFiles {
-  filter?: FilterInput | null;
-  orderBy?: OrderSpec[] | null;
-  first?: number | null;
-  after?: string | null;
-}
-
 /** The organization's files, newest first unless ordered otherwise. */
-export function listFiles(ctx: RequestContext, args: ListFiles) {
+export function listFiles(ctx: RequestContext, args: ListArgs) {
   requireTenant(ctx);
   return buildConnection<File>(ctx.db, File, {
     filter: args.filter,

@@ -11,7 +11,7 @@ export {
   UPLOAD_URL_TTL_SECONDS,
   DOWNLOAD_URL_TTL_SECONDS,
 } from './file.service';
-export type { NewUpload, CreatedUpload, ListFiles } from './file.service';
+export type { NewUpload, CreatedUpload } from './file.service';
 export { ACCEPTED_MIME_TYPES } from './content-types';
 export { receiveUpload, openDownload, verifyFileUrl, FileRequestRefused } from './upload.service';
 export type { SignedFileTarget, UploadRequest } from './upload.service';

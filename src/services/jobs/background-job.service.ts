@@ -6,7 +6,7 @@
 import { requireTenant, requireTenantScope, requireViewer, type RequestContext } from '../../core/context/request-context';
 import { scopeOf } from '../../core/access/permissions';
 import { notFound } from '../../core/errors';
-import { buildConnection, type FilterInput } from '../../core/orm/connection';
+import { buildConnection, type ListArgs } from '../../core/orm/connection';
 import { BackgroundJob } from '../../entities/jobs/background-job.entity';
 
 /** Finished rows older than this are deleted by the cleanup (the queue itself keeps them 7–30 days). */
@@ -21,14 +21,8 @@ export async function getBackgroundJob(ctx: RequestContext, id: string): Promise
   return row;
 }
 
-export interface ListBackgroundJobs {
-  filter?: FilterInput;
-  first?: number | null;
-  after?: string | null;
-}
-
 /** Newest first. */
-export async function listBackgroundJobs(ctx: RequestContext, args: ListBackgroundJobs) {
+export async function listBackgroundJobs(ctx: RequestContext, args: Omit<ListArgs, 'orderBy'>) {
   requireTenant(ctx);
   const viewer = requireViewer(ctx);
   const all = seesAll(ctx);

@@ -10,7 +10,6 @@ export {
 } from './organization.service';
 export type { NewOrganization, OrganizationPatch, ListOrganizations, CreateOrganizationByOperator } from './organization.service';
 export { listMembers, memberUser, memberRoles, updateMemberRoles, suspendMember, removeMember } from './membership.service';
-export type { ListMembers } from './membership.service';
 export {
   inviteMember,
   listInvitations,

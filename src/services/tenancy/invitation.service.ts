@@ -12,7 +12,7 @@ import { requireTenant, requireViewer } from '../../core/context/request-context
 import { DomainError, badInput, conflict, forbidden, notFound, unauthenticated } from '../../core/errors';
 import { hashOpaqueToken, newOpaqueToken } from '../../core/auth/opaque-tokens';
 import { hashPassword, passwordPolicyViolation } from '../../core/auth/passwords';
-import { buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
+import { buildConnection, type FilterInput, type ListArgs } from '../../core/orm/connection';
 import { Invitation, InvitationStatus } from '../../entities/tenancy/invitation.entity';
 import { Membership, MembershipStatus } from '../../entities/tenancy/membership.entity';
 import { Organization, OrganizationStatus } from '../../entities/tenancy/organization.entity';
@@ -144,11 +144,8 @@ export async function inviteMember(ctx: RequestContext, input: InviteMemberInput
   });
 }
 
-export interface ListInvitations {
+export interface ListInvitations extends ListArgs {
   filter?: (FilterInput & { status?: InvitationStatus | null }) | null;
-  orderBy?: OrderSpec[] | null;
-  first?: number | null;
-  after?: string | null;
 }
 
 export function listInvitations(ctx: RequestContext, args: ListInvitations) {

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant, requireViewer } from '../../core/context/request-context';
 import { badInput, conflict, notFound } from '../../core/errors';
-import { buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
+import { buildConnection, type ListArgs } from '../../core/orm/connection';
 import { Membership, MembershipStatus } from '../../entities/tenancy/membership.entity';
 import { User } from '../../entities/identity/user.entity';
 import {
@@ -19,14 +19,7 @@ import type { Role } from '../../entities/access/role.entity';
 import { recordAudit } from '../audit';
 import { assertId } from '../../core/ids';
 
-export interface ListMembers {
-  filter?: FilterInput | null;
-  orderBy?: OrderSpec[] | null;
-  first?: number | null;
-  after?: string | null;
-}
-
-export function listMembers(ctx: RequestContext, args: ListMembers) {
+export function listMembers(ctx: RequestContext, args: ListArgs) {
   requireTenant(ctx);
   return buildConnection<Membership>(ctx.db, Membership, {
     filter: args.filter,

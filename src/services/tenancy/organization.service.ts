@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant } from '../../core/context/request-context';
 import { badInput, conflict, notFound } from '../../core/errors';
-import { buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
+import { buildConnection, type ListArgs } from '../../core/orm/connection';
 import {
   Organization,
   OrganizationStatus,
@@ -83,11 +83,7 @@ export interface OrganizationPatch {
   address?: PostalAddress | null;
 }
 
-export interface ListOrganizations {
-  filter?: FilterInput | null;
-  orderBy?: OrderSpec[] | null;
-  first?: number | null;
-  after?: string | null;
+export interface ListOrganizations extends ListArgs {
   search?: string | null;
 }
 
