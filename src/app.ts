@@ -96,7 +96,7 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
   const pubsub = await createTenantPubSub({ redisUrl: config.redisUrl, channelPrefix: config.pubsubChannelPrefix });
   shutdown.hook('connections', 'pubsub', () => pubsub.close());
   const logError = (message: string, err?: unknown) => log.error({ err }, message);
-  const jobs = new JobQueue(createQueueBackend({ databaseUrl: urls.appUrl, redisUrl: config.redisUrl }), logError);
+  const jobs = new JobQueue(createQueueBackend({ databaseUrl: urls.appUrl, redisUrl: config.redisUrl, redisPrefix: config.queuePrefix }), logError);
   shutdown.hook('connections', 'job-queue', () => jobs.close());
   health.register('queue', () => jobs.check());
   const app: App = {
@@ -119,7 +119,7 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
     workers: null,
     async startWorkers() {
       if (app.workers) return app.workers;
-      app.workers = startJobWorkers(app, new JobRegistry(allJobs), { concurrency: config.workerConcurrency, log: logError });
+      app.workers = startJobWorkers(app, new JobRegistry(allJobs), { concurrency: config.workerConcurrency, lockMs: config.jobLockMs, log: logError });
       shutdown.hook('work', 'job-workers', () => app.workers!.close());
       if (config.cleanupSchedule) await scheduleSystemJob(app, cleanupExpiredJob, config.cleanupSchedule);
       else await unscheduleSystemJob(app, cleanupExpiredJob);

@@ -157,7 +157,7 @@ export interface JobWorkers {
 }
 
 /** Runs every registered job in this process: `concurrency` at a time, each in its tenant's context. */
-export function startJobWorkers(app: AppDeps, registry: JobRegistry, opts: { concurrency: number; log: Log }): JobWorkers {
+export function startJobWorkers(app: AppDeps, registry: JobRegistry, opts: { concurrency: number; lockMs?: number; log: Log }): JobWorkers {
   const processor = async (job: Job) => {
     const def = registry.get(job.name);
     if (!def) throw new UnrecoverableError(`Unknown job type ${job.name}`);
@@ -196,7 +196,10 @@ export function startJobWorkers(app: AppDeps, registry: JobRegistry, opts: { con
       stopTimer();
     }
   };
-  const worker = app.jobs.backend.createWorker(QUEUE_NAME, processor, { concurrency: opts.concurrency });
+  // A job whose worker died (lock not renewed for lockMs) is found by the next stalled check of any
+  // worker and queued again, so the lock duration also paces that check.
+  const lock = opts.lockMs === undefined ? {} : { lockDuration: opts.lockMs, stalledInterval: opts.lockMs };
+  const worker = app.jobs.backend.createWorker(QUEUE_NAME, processor, { concurrency: opts.concurrency, ...lock });
   let closing = false;
   worker.on('error', (err) => closing || opts.log('job worker error', err));
   worker.on('failed', (job, err) => opts.log(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade})`, err));
