@@ -97,7 +97,7 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
   const pubsub = await createTenantPubSub({ redisUrl: config.redisUrl, channelPrefix: config.pubsubChannelPrefix });
   shutdown.hook('connections', 'pubsub', () => pubsub.close());
   const logError = (message: string, err?: unknown) => log.error({ err }, message);
-  const jobs = new JobQueue(createQueueBackend({ databaseUrl: urls.appUrl, redisUrl: config.redisUrl }), logError);
+  const jobs = new JobQueue(createQueueBackend({ databaseUrl: urls.appUrl, redisUrl: config.redisUrl, redisPrefix: config.queuePrefix }), logError);
   shutdown.hook('connections', 'job-queue', () => jobs.close());
   health.register('queue', () => jobs.check());
   const app: App = {
@@ -120,7 +120,7 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
     workers: null,
     async startWorkers() {
       if (app.workers) return app.workers;
-      app.workers = startJobWorkers(app, new JobRegistry(allJobs), { concurrency: config.workerConcurrency, log: logError });
+      app.workers = startJobWorkers(app, new JobRegistry(allJobs), { concurrency: config.workerConcurrency, lockMs: config.jobLockMs, log: logError });
       // Job reports reach subscribers on every API process (through Redis when configured).
       const stopRelay = relayJobProgress(app);
       shutdown.hook('work', 'job-progress-relay', async () => stopRelay());

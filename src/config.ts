@@ -51,6 +51,8 @@ const schema = z.object({
   S3_FORCE_PATH_STYLE: optionalBool,
   WORKERS_IN_PROCESS: optionalBool,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  JOB_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]+$/, 'letters, digits and : _ . - only').default('bull'),
   CLEANUP_SCHEDULE: z
     .string()
     .default('17 * * * *')
@@ -115,6 +117,10 @@ export interface Config {
   /** Run the job workers inside the API process (`npm start`); `npm run worker` runs them alone. */
   workersInProcess: boolean;
   workerConcurrency: number;
+  /** How long a running job's lock lasts (renewed at half) and how often workers look for stalled jobs. */
+  jobLockMs: number;
+  /** Key prefix of BullMQ's keys on Redis (REDIS_URL); the PostgreSQL backend has its own schema. */
+  queuePrefix: string;
   /** Cron pattern of the cleanup-expired job, or null when switched off. */
   cleanupSchedule: string | null;
 }
@@ -207,6 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pubsubChannelPrefix: e.PUBSUB_CHANNEL_PREFIX,
     workersInProcess: e.WORKERS_IN_PROCESS ?? true,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    jobLockMs: e.JOB_LOCK_MS,
+    queuePrefix: e.QUEUE_PREFIX,
     cleanupSchedule: e.CLEANUP_SCHEDULE.trim() === 'off' ? null : e.CLEANUP_SCHEDULE.trim(),
   };
 }

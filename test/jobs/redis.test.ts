@@ -5,24 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { startTestApi, type TestApi } from '../support/api';
+import { LOCAL_REDIS_URL as REDIS_URL, redisSkipReason } from '../support/redis';
 import { createQueueBackend, enqueueJob, JobQueue, JobRegistry, startJobWorkers, type JobWorkers } from '../../src/core/jobs';
 import type { App } from '../../src/app';
 import { actingContext, countingJob, ownerQuery, probeJob, runs, seededIds, testJobs, waitForJob } from './support';
-
-const REDIS_URL = 'redis://127.0.0.1:6379';
-
-function redisAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(6379, '127.0.0.1');
-    socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (d) => { resolve(d.toString().startsWith('+PONG')); socket.destroy(); });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => { resolve(false); socket.destroy(); });
-  });
-}
 
 let available = false;
 let api: TestApi;
@@ -30,7 +17,7 @@ let app: App;
 let workers: JobWorkers;
 
 before(async () => {
-  available = await redisAnswers();
+  available = (await redisSkipReason()) === null;
   if (!available) {
     console.log('# redis.test: skipped, no Redis answers on 127.0.0.1:6379');
     return;

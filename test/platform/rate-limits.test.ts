@@ -6,13 +6,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createConnection } from 'node:net';
 import { print } from 'graphql';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { consumeUploadLimit } from '../../src/core/http/rate-limits';
 import { LoginDocument, MeDocument } from '../__generated__/graphql';
 import { DEMO_PASSWORD, demoEmail, errorCode, startTestApi, type TestApi } from '../support/api';
+import { redisSkipReason } from '../support/redis';
 
 const limits = { RATE_LIMIT_AUTH: '3', RATE_LIMIT_GENERAL: '6', RATE_LIMIT_UPLOADS: '2', RATE_LIMIT_WINDOW_SECONDS: '60' };
 
@@ -115,24 +115,8 @@ test('uploads: consumeUploadLimit allows RATE_LIMIT_UPLOADS per caller, then RAT
   await consumeUploadLimit({ ...caller, viewer: { userId: 'someone-else' } });
 });
 
-async function redisAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port: 6379 });
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
 test('with REDIS_URL the limits are kept in Redis', async (t) => {
-  if (!(await redisAnswers())) {
+  if (await redisSkipReason()) {
     t.skip('no Redis on 127.0.0.1:6379: the Redis store is not tested');
     return;
   }

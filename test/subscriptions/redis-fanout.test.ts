@@ -6,33 +6,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { startTestApi, type TestApi } from '../support/api';
+import { LOCAL_REDIS_URL as REDIS_URL, redisSkipReason } from '../support/redis';
 import { connectWs, record, sleep, type WsConnection } from '../support/ws';
 import { ChangePasswordDocument, NotificationAddedDocument } from '../__generated__/graphql';
-
-const REDIS_URL = 'redis://127.0.0.1:6379';
-
-async function redisAnswers(): Promise<string | null> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    await probe.ping();
-    return null;
-  } catch (err) {
-    return `no Redis answers on 127.0.0.1:6379 (${(err as Error).message})`;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 let skipReason: string | null = null;
 let api: TestApi | undefined;
 const sockets: WsConnection[] = [];
 
 before(async () => {
-  skipReason = await redisAnswers();
+  skipReason = await redisSkipReason();
   if (skipReason) {
     console.log(`# skipping the Redis fan-out test: ${skipReason}`);
     return;

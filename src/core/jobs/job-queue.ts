@@ -3,6 +3,7 @@
  * after-commit enqueue used by services, and the worker that runs jobs in their tenant's context.
  */
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { UnrecoverableError, type Job, type Queue, type Worker } from 'bullmq';
 import { v5 as uuidv5 } from 'uuid';
 import { createJobContext, type AppDeps, type RequestContext } from '../context/request-context';
@@ -157,7 +158,7 @@ export interface JobWorkers {
 }
 
 /** Runs every registered job in this process: `concurrency` at a time, each in its tenant's context. */
-export function startJobWorkers(app: AppDeps, registry: JobRegistry, opts: { concurrency: number; log: Log }): JobWorkers {
+export function startJobWorkers(app: AppDeps, registry: JobRegistry, opts: { concurrency: number; lockMs?: number; log: Log }): JobWorkers {
   const processor = async (job: Job) => {
     const def = registry.get(job.name);
     if (!def) throw new UnrecoverableError(`Unknown job type ${job.name}`);
@@ -196,7 +197,11 @@ export function startJobWorkers(app: AppDeps, registry: JobRegistry, opts: { con
       stopTimer();
     }
   };
-  const worker = app.jobs.backend.createWorker(QUEUE_NAME, processor, { concurrency: opts.concurrency });
+  // A job whose worker died (lock not renewed for lockMs) is found by the next stalled check of any
+  // worker and queued again, so the lock duration also paces that check.
+  const lock = opts.lockMs === undefined ? {} : { lockDuration: opts.lockMs, stalledInterval: opts.lockMs };
+  // Named after its process, so a job shows which worker ran it (BullMQ's processedBy).
+  const worker = app.jobs.backend.createWorker(QUEUE_NAME, processor, { concurrency: opts.concurrency, name: workerName(), ...lock });
   let closing = false;
   worker.on('error', (err) => closing || opts.log('job worker error', err));
   worker.on('failed', (job, err) => opts.log(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade})`, err));
@@ -209,6 +214,9 @@ export function startJobWorkers(app: AppDeps, registry: JobRegistry, opts: { con
     },
   };
 }
+
+/** `<host>:<pid>`: the process a job ran in. */
+export const workerName = () => `${hostname()}:${process.pid}`;
 
 /** Registers (or updates) the repeatable run of a system job; safe to call from every worker process. */
 export async function scheduleSystemJob(app: AppDeps, def: AnyJob, pattern: string): Promise<void> {
