@@ -32,12 +32,7 @@ async function main() {
 
   app.log.info({ url: `${base}/graphql`, port: server.port }, 'listening');
 
-  const stop = async (signal: string) => {
-    const ok = await app.shutdown.run(signal);
-    process.exit(ok ? 0 : 1);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  app.shutdown.exitOnSignals();
 }
 
 main().catch((err) => {

@@ -20,12 +20,7 @@ async function main() {
   const app = await connectApp(config, db, { stopDb: db.stop, workers: true });
   console.log(`Tessera worker running ${config.workerConcurrency} jobs at a time on ${app.jobs.backend.kind}`);
 
-  const stop = async (signal: string) => {
-    const ok = await app.shutdown.run(signal);
-    process.exit(ok ? 0 : 1);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  app.shutdown.exitOnSignals();
 }
 
 main().catch((err) => {

@@ -40,6 +40,13 @@ export class ShutdownSequence {
     return this.running !== undefined;
   }
 
+  /** For entry points: SIGINT/SIGTERM run the sequence, then exit 0 (or 1 when a step failed or overran). */
+  exitOnSignals(): void {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => void this.run(signal).then((ok) => process.exit(ok ? 0 : 1)));
+    }
+  }
+
   /** Runs once (later calls share the first run); resolves false when a hook failed or overran. */
   run(reason: string): Promise<boolean> {
     this.running ??= this.runPhases(reason);
