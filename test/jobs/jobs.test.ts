@@ -242,7 +242,7 @@ describe('cleanup-expired', () => {
     assert.equal(scheduler?.pattern, '17 * * * *');
   });
 
-  test('deletes expired credentials and invitations in every organization, and nothing else', async () => {
+  test('deletes expired credentials, invitations and abandoned uploads in every organization, and nothing else', async () => {
     const user = ids.user('member@acme.test');
     const q = (sql: string, params: unknown[] = []) => ownerQuery<{ id: string }>(api.ownerUrl, sql, params);
     const session = (expires: string, revoked = false) =>
@@ -261,6 +261,10 @@ describe('cleanup-expired', () => {
       q(`insert into background_job (id, created_at, updated_at, organization_id, type, job_key, status, progress, attempts, max_attempts, payload_summary, queued_at, finished_at)
          values (gen_random_uuid(), now(), now(), $1, 'test-old', $2, 'completed', 100, 1, 1, '{}', now(), now() - $3::interval) returning id`, [org, tag(), finishedAgo]).then((r) => r[0].id);
 
+    const upload = (org: string, expires: string) =>
+      q(`insert into files_file (id, created_at, updated_at, organization_id, name, mime_type, declared_mime_type, size, status, expires_at)
+         values (gen_random_uuid(), now(), now(), $1, 'a.csv', 'text/csv', 'text/csv', 10, 'pending', now() + $2::interval) returning id`, [org, expires]).then((r) => r[0].id);
+
     const expiredSession = await session('-1 hour');
     const liveSession = await session('1 day');
     const revokedLiveSession = await session('1 day', true);
@@ -276,6 +280,8 @@ describe('cleanup-expired', () => {
     const acceptedExpired = await invitation(acme, '-1 day', true);
     const oldRecord = await oldJob(acme, '31 days');
     const recentRecord = await oldJob(globex, '1 day');
+    const abandonedUpload = await upload(globex, '-1 day');
+    const openUpload = await upload(acme, '10 minutes');
 
     const queued = await enqueueCommitted(null, null, cleanupExpiredJob, {}, tag());
     assert.equal(queued.id, null);
@@ -301,6 +307,8 @@ describe('cleanup-expired', () => {
       ['tenancy_invitation', acceptedExpired, true],
       ['background_job', oldRecord, false],
       ['background_job', recentRecord, true],
+      ['files_file', abandonedUpload, false],
+      ['files_file', openUpload, true],
     ];
     for (const [table, id, kept] of expectations) assert.equal(await exists(table, id), kept, `${table} ${id} should be ${kept ? 'kept' : 'deleted'}`);
 

@@ -4,6 +4,7 @@
  * store when one answers on 127.0.0.1:6379.
  */
 import { after, before, test } from 'node:test';
+import { connectWs, record } from '../support/ws';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { print } from 'graphql';
@@ -105,6 +106,26 @@ test('general limit: per user when signed in (whatever the address), per IP when
 
   const metrics = await (await fetch(api.server.url.replace(/graphql$/, 'metrics'))).text();
   assert.match(metrics, /^rate_limited_total\{limiter="general"\} [1-9]/m);
+});
+
+test('WebSocket operations count against the same per-user limit as HTTP', async () => {
+  const signIn = await raw(api, loginBody(demoEmail('auditor', 'acme'), DEMO_PASSWORD), newIp());
+  const token = signIn.json.data.login.accessToken as string;
+  const conn = connectWs(api.server.url, token);
+  try {
+    for (let i = 0; i < 6; i++) {
+      const op = record<{ me: { id: string } }>(conn, '{ me { id } }');
+      await op.waitForEnd();
+      assert.equal(op.errors.length, 0, `operation ${i + 1}: ${JSON.stringify(op.errors)}`);
+    }
+    const limited = record(conn, '{ me { id } }');
+    await limited.waitForEnd();
+    assert.equal(limited.errors[0]?.extensions?.code, 'RATE_LIMITED');
+    // One counter per user, whichever transport: HTTP is limited too now.
+    assert.equal((await raw(api, { query: print(MeDocument) }, newIp(), token)).status, 429);
+  } finally {
+    await conn.dispose();
+  }
 });
 
 test('uploads: consumeUploadLimit allows RATE_LIMIT_UPLOADS per caller, then RATE_LIMITED', async () => {

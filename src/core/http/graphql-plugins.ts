@@ -88,18 +88,29 @@ function emailArgument(schema: GraphQLSchema, operation: OperationDefinitionNode
   }
 }
 
+/**
+ * The limits one GraphQL operation consumes: the general one per caller, and the auth one per
+ * IP and email for each auth root field it contains. HTTP (below) and WebSocket operations alike.
+ */
+export async function consumeOperationLimits(
+  rateLimits: RateLimits,
+  op: { ctx: RequestContext; schema: GraphQLSchema; document: DocumentNode; operation: OperationDefinitionNode | null | undefined; variables: Record<string, unknown> },
+): Promise<void> {
+  await rateLimits.consume('general', callerKey(op.ctx));
+  if (!op.operation) return;
+  for (const field of rootFields(op.document, op.operation.selectionSet)) {
+    if (!AUTH_OPERATION_FIELDS.has(field.name.value)) continue;
+    const email = emailArgument(op.schema, op.operation, field, op.variables);
+    await rateLimits.consume('auth', `${field.name.value}:${op.ctx.ip ?? 'unknown'}:${email}`);
+  }
+}
+
 export function rateLimitPlugin(rateLimits: RateLimits): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, document, operation, schema, request }) {
-          await rateLimits.consume('general', callerKey(contextValue));
-          if (!operation) return;
-          for (const field of rootFields(document, operation.selectionSet)) {
-            if (!AUTH_OPERATION_FIELDS.has(field.name.value)) continue;
-            const email = emailArgument(schema, operation, field, request.variables ?? {});
-            await rateLimits.consume('auth', `${field.name.value}:${contextValue.ip ?? 'unknown'}:${email}`);
-          }
+          await consumeOperationLimits(rateLimits, { ctx: contextValue, schema, document, operation, variables: request.variables ?? {} });
         },
       };
     },

@@ -38,7 +38,8 @@ import {
   type Viewer,
 } from '../context/request-context';
 import { RequestDb } from '../orm/request-db';
-import { formatError, unauthenticated } from '../errors';
+import { DomainError, formatError, unauthenticated } from '../errors';
+import { consumeOperationLimits } from './graphql-plugins';
 import { protectionParseOptions, protectionRules } from './protection';
 
 type Extra = { socket: import('ws').WebSocket; request: http.IncomingMessage };
@@ -237,7 +238,8 @@ export function attachSubscriptionServer(httpServer: http.Server, schema: GraphQ
         if (invalid.length) {
           return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
         }
-        if (!getOperationAST(document, payload.operationName)) {
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) {
           return [new GraphQLError('Unable to identify the operation', { extensions: { code: 'BAD_REQUEST' } })];
         }
         let opCtx: RequestContext;
@@ -246,6 +248,14 @@ export function attachSubscriptionServer(httpServer: http.Server, schema: GraphQ
         } catch {
           closeForbidden(conn, 'Session ended');
           return [unauthenticated('Session expired or revoked')];
+        }
+        // The same rate limits as over HTTP: every operation counts, auth fields per IP and email.
+        try {
+          await consumeOperationLimits(deps.rateLimits, { ctx: opCtx, schema, document, operation, variables: payload.variables ?? {} });
+        } catch (err) {
+          await opCtx.db.finish(false);
+          if (err instanceof DomainError) return [err];
+          throw err;
         }
         operationConnection.set(opCtx, conn);
         return {
