@@ -9,7 +9,9 @@ import {
   AuditLogsDocument,
   CreateRoleDocument,
   MembersDocument,
+  RemoveMemberDocument,
   RolesDocument,
+  SuspendMemberDocument,
   UpdateMemberRolesDocument,
   UpdateRoleDocument,
 } from '../__generated__/graphql';
@@ -140,5 +142,25 @@ describe('role assignment stays within the caller’s grants', () => {
     const demoted = await api.gql(UpdateMemberRolesDocument, { membershipId: editor.id, roleIds: [roles.get('admin')!] }, owner);
     assert.equal(demoted.errors, undefined);
     assert.deepEqual((await loadMembers()).get('editor')!.roles, ['admin']);
+  });
+});
+
+describe('suspending and removing members stays within the caller’s grants', () => {
+  test('a remover holding few grants cannot suspend or remove a member with more; can one within them', async () => {
+    const remover = await api.gql(CreateRoleDocument, { input: { key: 'remover', name: 'Remover', permissions: ['member:read', 'member:remove'] } }, admin);
+    const watcher = await api.gql(CreateRoleDocument, { input: { key: 'watcher', name: 'Watcher', permissions: ['member:read'] } }, admin);
+    const current = await loadMembers();
+    await api.gql(UpdateMemberRolesDocument, { membershipId: current.get('editor')!.id, roleIds: [remover.data!.createRole.id] }, admin);
+    await api.gql(UpdateMemberRolesDocument, { membershipId: current.get('support')!.id, roleIds: [watcher.data!.createRole.id] }, admin);
+    const token = await api.login('editor', 'acme');
+
+    // The auditor holds audit:read, which the remover does not.
+    assertRefused(await api.gql(SuspendMemberDocument, { membershipId: current.get('auditor')!.id }, token), 'audit:read');
+    assertRefused(await api.gql(RemoveMemberDocument, { membershipId: current.get('auditor')!.id }, token), 'audit:read');
+    assert.equal((await loadMembers()).has('auditor'), true);
+
+    const removed = await api.gql(RemoveMemberDocument, { membershipId: current.get('support')!.id }, token);
+    assert.equal(removed.errors, undefined, JSON.stringify(removed.errors));
+    assert.equal((await loadMembers()).has('support'), false);
   });
 });

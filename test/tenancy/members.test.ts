@@ -102,10 +102,19 @@ describe('updateMemberRoles', () => {
 });
 
 describe('suspendMember and removeMember', () => {
-  test('never the last owner', async () => {
+  test('never the last owner; an owner is suspended or removed only by an owner', async () => {
     const owner = (await members(admin)).get('owner')!;
-    assert.equal(errorCode(await api.gql(SuspendMemberDocument, { membershipId: owner.id }, admin)), 'CONFLICT');
-    assert.equal(errorCode(await api.gql(RemoveMemberDocument, { membershipId: owner.id }, admin)), 'CONFLICT');
+    const ownerToken = await api.login('owner', 'acme');
+    assert.equal(errorCode(await api.gql(SuspendMemberDocument, { membershipId: owner.id }, ownerToken)), 'CONFLICT');
+    assert.equal(errorCode(await api.gql(RemoveMemberDocument, { membershipId: owner.id }, ownerToken)), 'CONFLICT');
+    const byAdmin = [
+      await api.gql(SuspendMemberDocument, { membershipId: owner.id }, admin),
+      await api.gql(RemoveMemberDocument, { membershipId: owner.id }, admin),
+    ];
+    for (const res of byAdmin) {
+      assert.equal(errorCode(res), 'FORBIDDEN');
+      assert.equal(res.errors![0].extensions!.permission, 'owner');
+    }
   });
 
   test('a second owner makes the first one removable', async () => {

@@ -121,11 +121,17 @@ export async function updateMemberRoles(ctx: RequestContext, membershipId: strin
   }));
 }
 
+/**
+ * Suspending or removing a member takes all their roles away in effect: the same rule as
+ * updateMemberRoles applies (their grants within the caller's own; an owner only by an owner).
+ */
 export async function suspendMember(ctx: RequestContext, membershipId: string): Promise<Membership> {
   const orgId = requireTenant(ctx);
-  return ctx.db.transactional(async (em) => {
+  const target = { resourceType: 'Membership', resourceId: membershipId, operation: 'suspendMember' };
+  return auditingEscalation(ctx, target, () => ctx.db.transactional(async (em) => {
     const membership = await loadMembership(em, membershipId);
     if (membership.status === MembershipStatus.SUSPENDED) throw conflict('The member is already suspended');
+    await assertMayChangeRoles(ctx, em, await membershipRoleIds(em, membership.id), []);
     await refuseLastOwner(em, orgId, membership, 'suspend');
     membership.status = MembershipStatus.SUSPENDED;
     await em.flush();
@@ -136,15 +142,17 @@ export async function suspendMember(ctx: RequestContext, membershipId: string): 
       changes: { status: { from: 'active', to: 'suspended' }, userId: membership.userId },
     });
     return membership;
-  });
+  }));
 }
 
 export async function removeMember(ctx: RequestContext, membershipId: string): Promise<boolean> {
   const orgId = requireTenant(ctx);
-  return ctx.db.transactional(async (em) => {
+  const target = { resourceType: 'Membership', resourceId: membershipId, operation: 'removeMember' };
+  return auditingEscalation(ctx, target, () => ctx.db.transactional(async (em) => {
     const membership = await loadMembership(em, membershipId);
-    await refuseLastOwner(em, orgId, membership, 'remove');
     const roleIds = await membershipRoleIds(em, membership.id);
+    await assertMayChangeRoles(ctx, em, roleIds, []);
+    await refuseLastOwner(em, orgId, membership, 'remove');
     await em.remove(membership).flush();
     await recordAudit(ctx, em, {
       action: 'member.remove',
@@ -153,5 +161,5 @@ export async function removeMember(ctx: RequestContext, membershipId: string): P
       changes: { userId: membership.userId, roleIds },
     });
     return true;
-  });
+  }));
 }
