@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { startTestApi, errorCode, DEMO_PASSWORD, type TestApi } from '../support/api';
 import {
   ChangePasswordDocument,
@@ -17,14 +16,10 @@ import {
 } from '../__generated__/graphql';
 
 let api: TestApi;
-let db: Client;
 before(async () => {
   api = await startTestApi();
-  db = new Client({ connectionString: api.ownerUrl });
-  await db.connect();
 });
 after(async () => {
-  await db.end();
   await api.close();
 });
 
@@ -35,17 +30,16 @@ async function signIn(email: string, password = DEMO_PASSWORD, organizationSlug?
   return res.data!.login;
 }
 
-const sql = async <T = Record<string, unknown>>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as T[];
-const orgId = async (slug: string) => (await sql<{ id: string }>('select id from tenancy_organization where slug = $1', [slug]))[0].id;
-const userId = async (email: string) => (await sql<{ id: string }>('select id from identity_user where email = $1', [email]))[0].id;
+const orgId = async (slug: string) => (await api.sql<{ id: string }>('select id from tenancy_organization where slug = $1', [slug]))[0].id;
+const userId = async (email: string) => (await api.sql<{ id: string }>('select id from identity_user where email = $1', [email]))[0].id;
 async function addMembership(email: string, slug: string, status = 'active') {
-  await sql(
+  await api.sql(
     `insert into tenancy_membership (id, created_at, updated_at, organization_id, user_id, status) values ($1, now(), now(), $2, $3, $4)`,
     [randomUUID(), await orgId(slug), await userId(email), status],
   );
 }
 const auditRows = (action: string, resourceId?: string) =>
-  sql<{ organization_id: string | null; user_id: string | null; changes: Record<string, unknown> | null }>(
+  api.sql<{ organization_id: string | null; user_id: string | null; changes: Record<string, unknown> | null }>(
     `select organization_id, user_id, changes from audit_log where action = $1 ${resourceId ? 'and resource_id = $2' : ''} order by created_at`,
     resourceId ? [action, resourceId] : [action],
   );
@@ -91,7 +85,7 @@ describe('changePassword', () => {
     const email = 'me.officer@acme.test';
     const current = await signIn(email);
     const other = await signIn(email);
-    const before = (await sql<{ password_changed_at: Date }>('select password_changed_at from identity_user where email = $1', [email]))[0];
+    const before = (await api.sql<{ password_changed_at: Date }>('select password_changed_at from identity_user where email = $1', [email]))[0];
 
     const res = await api.gql(ChangePasswordDocument, { input: { currentPassword: DEMO_PASSWORD, newPassword: 'Fresh!Pass2026' } }, current.accessToken);
     assert.equal(res.errors, undefined, JSON.stringify(res.errors));
@@ -103,7 +97,7 @@ describe('changePassword', () => {
     assert.equal(errorCode(await api.gql(LoginDocument, { input: { email, password: DEMO_PASSWORD } })), 'UNAUTHENTICATED');
     await signIn(email, 'Fresh!Pass2026');
 
-    const after = (await sql<{ password_changed_at: Date; password_history: string[] }>(
+    const after = (await api.sql<{ password_changed_at: Date; password_history: string[] }>(
       'select password_changed_at, password_history from identity_user where email = $1',
       [email],
     ))[0];
@@ -126,7 +120,7 @@ describe('changePassword', () => {
       assert.equal(res.errors, undefined, JSON.stringify(res.errors));
     }
     // History now holds Fifth..First (newest first); the demo password fell out of it.
-    const [{ password_history }] = await sql<{ password_history: string[] }>('select password_history from identity_user where email = $1', [email]);
+    const [{ password_history }] = await api.sql<{ password_history: string[] }>('select password_history from identity_user where email = $1', [email]);
     assert.equal(password_history.length, 5);
     for (const reused of ['Sixth!Pass6', 'First!Pass1', 'Third!Pass3']) {
       const res = await change('Sixth!Pass6', reused);
@@ -207,7 +201,7 @@ describe('switchOrganization', () => {
     });
     assert.equal(suspended.errors, undefined, JSON.stringify(suspended.errors));
     await addMembership(email, 'hooli');
-    await sql(`update tenancy_organization set status = 'suspended' where slug = 'hooli'`);
+    await api.sql(`update tenancy_organization set status = 'suspended' where slug = 'hooli'`);
     await addMembership(email, 'globex', 'suspended');
 
     const attempts = [await orgId('globex'), await orgId('hooli'), randomUUID(), 'not-an-id'];

@@ -6,19 +6,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authenticator } from 'otplib';
-import { Client } from 'pg';
 import { startTestApi, errorCode, DEMO_PASSWORD, type GqlResult, type TestApi } from '../support/api';
 import { AuditLogsDocument, ConfirmMfaDocument, DisableMfaDocument, EnableMfaDocument, LoginDocument, MeMfaDocument } from '../__generated__/graphql';
 
 let api: TestApi;
-let db: Client;
 before(async () => {
   api = await startTestApi();
-  db = new Client({ connectionString: api.ownerUrl });
-  await db.connect();
 });
 after(async () => {
-  await db.end();
   await api.close();
 });
 
@@ -41,16 +36,15 @@ function reasonOf(res: GqlResult<unknown>) {
 }
 
 async function sessionCount(email: string): Promise<number> {
-  const { rows } = await db.query('select count(*)::int as n from identity_session s join identity_user u on u.id = s.user_id where u.email = $1', [email]);
+  const rows = await api.sql('select count(*)::int as n from identity_session s join identity_user u on u.id = s.user_id where u.email = $1', [email]);
   return rows[0].n;
 }
 
 async function auditActions(email: string): Promise<{ action: string; changes: Record<string, unknown> | null }[]> {
-  const { rows } = await db.query(
+  return api.sql(
     'select a.action, a.changes from audit_log a join identity_user u on a.resource_id = u.id::text where u.email = $1 order by a.created_at, a.seq',
     [email],
   );
-  return rows;
 }
 
 /** Signs in, enrols and confirms MFA with the current code; the next code to use is codeAt(secret, 1). */
@@ -102,14 +96,14 @@ describe('enrolment and sign-in with a code', () => {
     const email = 'support@acme.test';
     const token = (await login(email)).data!.login.accessToken;
     const { secret } = (await api.gql(EnableMfaDocument, {}, token)).data!.enableMfa;
-    const pending = await db.query('select mfa_enabled, mfa_secret, mfa_pending_secret from identity_user where email = $1', [email]);
-    assert.equal(pending.rows[0].mfa_enabled, false, 'not on before confirmation');
-    assert.equal(pending.rows[0].mfa_secret, null);
-    assert.ok(pending.rows[0].mfa_pending_secret.startsWith('v1.'));
-    assert.ok(!pending.rows[0].mfa_pending_secret.includes(secret));
+    const pending = await api.sql('select mfa_enabled, mfa_secret, mfa_pending_secret from identity_user where email = $1', [email]);
+    assert.equal(pending[0].mfa_enabled, false, 'not on before confirmation');
+    assert.equal(pending[0].mfa_secret, null);
+    assert.ok(pending[0].mfa_pending_secret.startsWith('v1.'));
+    assert.ok(!pending[0].mfa_pending_secret.includes(secret));
 
     const { recoveryCodes } = (await api.gql(ConfirmMfaDocument, { code: codeAt(secret) }, token)).data!.confirmMfa;
-    const { rows } = await db.query('select mfa_secret, mfa_pending_secret, mfa_recovery_code_hashes from identity_user where email = $1', [email]);
+    const rows = await api.sql('select mfa_secret, mfa_pending_secret, mfa_recovery_code_hashes from identity_user where email = $1', [email]);
     const stored = JSON.stringify(rows[0]);
     assert.ok(rows[0].mfa_secret.startsWith('v1.'));
     assert.equal(rows[0].mfa_pending_secret, null);
@@ -126,7 +120,7 @@ describe('enrolment and sign-in with a code', () => {
     const email = 'editor@acme.test';
     await enrol(email);
     const { secret: analystSecret } = await enrol('analyst@acme.test');
-    await db.query(`update identity_user set mfa_secret = (select mfa_secret from identity_user where email = 'analyst@acme.test') where email = $1`, [email]);
+    await api.sql(`update identity_user set mfa_secret = (select mfa_secret from identity_user where email = 'analyst@acme.test') where email = $1`, [email]);
     const sessionsBefore = await sessionCount(email);
     const res = await login(email, codeAt(analystSecret, 1));
     assert.ok(res.errors?.length, 'refused');
@@ -174,7 +168,7 @@ describe('refusals', () => {
     assert.equal(reasonOf(again), 'MFA_INVALID');
     // Another one still works, lower case and without dashes.
     assert.equal((await login(email, recoveryCodes[1].replace(/-/g, '').toLowerCase())).errors, undefined);
-    const { rows } = await db.query('select jsonb_array_length(mfa_recovery_code_hashes) as n from identity_user where email = $1', [email]);
+    const rows = await api.sql('select jsonb_array_length(mfa_recovery_code_hashes) as n from identity_user where email = $1', [email]);
     assert.equal(rows[0].n, 8);
   });
 
@@ -215,7 +209,7 @@ describe('disableMfa', () => {
     assert.equal(off.errors, undefined, JSON.stringify(off.errors));
     assert.equal((await api.gql(MeMfaDocument, {}, token)).data!.me.mfaEnabled, false);
     assert.ok((await auditActions(email)).some((a) => a.action === 'auth.mfa_disable'));
-    const { rows } = await db.query('select mfa_secret, mfa_recovery_code_hashes from identity_user where email = $1', [email]);
+    const rows = await api.sql('select mfa_secret, mfa_recovery_code_hashes from identity_user where email = $1', [email]);
     assert.deepEqual(rows[0], { mfa_secret: null, mfa_recovery_code_hashes: [] });
     assert.equal((await login(email)).errors, undefined);
     assert.equal(errorCode(await api.gql(DisableMfaDocument, { input: { password: DEMO_PASSWORD, code } }, token)), 'CONFLICT');

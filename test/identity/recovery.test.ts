@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client } from 'pg';
 import { startTestApi, errorCode, DEMO_PASSWORD, type TestApi } from '../support/api';
 import {
   LoginDocument,
@@ -14,18 +13,13 @@ import {
 } from '../__generated__/graphql';
 
 let api: TestApi;
-let db: Client;
 before(async () => {
   api = await startTestApi({ workers: true });
-  db = new Client({ connectionString: api.ownerUrl });
-  await db.connect();
 });
 after(async () => {
-  await db.end();
   await api.close();
 });
 
-const sql = async <T = Record<string, unknown>>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as T[];
 
 interface Recorded {
   recipient: string;
@@ -37,7 +31,7 @@ interface Recorded {
 /** What was sent to `recipient` (sending is a job: wait for the queue to be empty first). */
 async function messages(recipient: string, template: string): Promise<Recorded[]> {
   await api.drainJobs();
-  return sql<Recorded>(
+  return api.sql<Recorded>(
     'select recipient, subject, body, template, data from messaging_recorded_message where recipient = $1 and template = $2 order by created_at',
     [recipient, template],
   );
@@ -48,7 +42,7 @@ async function lastToken(recipient: string, template: string): Promise<string> {
   return list.at(-1)!.data.token;
 }
 const auditRows = (action: string) =>
-  sql<{ organization_id: string | null; user_id: string | null; changes: Record<string, unknown> | null }>(
+  api.sql<{ organization_id: string | null; user_id: string | null; changes: Record<string, unknown> | null }>(
     'select organization_id, user_id, changes from audit_log where action = $1 order by seq',
     [action],
   );
@@ -77,7 +71,7 @@ describe('requestPasswordReset / resetPassword', () => {
     assert.equal((await messages('nobody@acme.test', 'password_reset')).length, 0);
 
     // Only the hash is stored.
-    const stored = await sql<{ token_hash: string }>(
+    const stored = await api.sql<{ token_hash: string }>(
       "select token_hash from identity_user_token t join identity_user u on u.id = t.user_id where u.email = 'sales@acme.test'",
     );
     assert.equal(stored.length, 1);
@@ -146,14 +140,14 @@ describe('requestPasswordReset / resetPassword', () => {
     assert.equal(errorCode(unknown), 'BAD_USER_INPUT');
     assert.equal(unknown.errors![0].extensions!.field, 'token');
 
-    await sql("update identity_user_token set expires_at = now() - interval '1 second' where used_at is null");
+    await api.sql("update identity_user_token set expires_at = now() - interval '1 second' where used_at is null");
     const expired = await api.gql(ResetPasswordDocument, { token: newer, newPassword: 'Newer!Pass2026' });
     assert.equal(expired.errors![0].extensions!.field, 'token');
     await signIn(email);
   });
 
   test('a suspended account gets no reset email, and still the same answer', async () => {
-    await sql("update identity_user set status = 'suspended' where email = 'auditor@acme.test'");
+    await api.sql("update identity_user set status = 'suspended' where email = 'auditor@acme.test'");
     const res = await api.gql(RequestPasswordResetDocument, { email: 'auditor@acme.test' });
     assert.deepEqual(res.data, { requestPasswordReset: true });
     assert.equal((await messages('auditor@acme.test', 'password_reset')).length, 0);
@@ -171,7 +165,7 @@ describe('requestEmailVerification / verifyEmail', () => {
 
   test('verifies the email once with the emailed token', async () => {
     const email = 'finance.officer@acme.test';
-    await sql('update identity_user set email_verified_at = null where email = $1', [email]);
+    await api.sql('update identity_user set email_verified_at = null where email = $1', [email]);
     const { accessToken } = await signIn(email);
     assert.equal((await api.gql(MeVerifiedDocument, {}, accessToken)).data!.me.emailVerifiedAt, null);
 
@@ -206,11 +200,11 @@ describe('requestEmailVerification / verifyEmail', () => {
 
   test('an expired verification token is refused', async () => {
     const email = 'csr.manager@acme.test';
-    await sql('update identity_user set email_verified_at = null where email = $1', [email]);
+    await api.sql('update identity_user set email_verified_at = null where email = $1', [email]);
     const { accessToken } = await signIn(email);
     await api.gql(RequestEmailVerificationDocument, {}, accessToken);
     const token = await lastToken(email, 'email_verification');
-    await sql("update identity_user_token set expires_at = now() - interval '1 second' where purpose = 'email_verification' and used_at is null");
+    await api.sql("update identity_user_token set expires_at = now() - interval '1 second' where purpose = 'email_verification' and used_at is null");
     assert.equal((await api.gql(VerifyEmailDocument, { token })).errors![0].extensions!.field, 'token');
     assert.equal((await api.gql(MeVerifiedDocument, {}, accessToken)).data!.me.emailVerifiedAt, null);
   });

@@ -35,6 +35,8 @@ export interface TestApi {
   /** Superuser URL of this test's database (for raw checks only). */
   ownerUrl: string;
   appUrl: string;
+  /** Raw SQL as the database owner, for setting up and checking what the API cannot show. */
+  sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
   gql<T, V>(doc: TypedDocumentNode<T, V>, variables?: V, token?: string, headers?: Record<string, string>): Promise<GqlResult<T>>;
   /** Raw POST body (for malformed requests). */
   post(body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
@@ -88,7 +90,16 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     return { status: res.status, json: await res.json() };
   };
 
+  let owner: Promise<Client> | undefined;
   const api: TestApi = {
+    async sql<T>(text: string, params: unknown[] = []) {
+      owner ??= (async () => {
+        const client = new Client({ connectionString: ownerUrl });
+        await client.connect();
+        return client;
+      })();
+      return (await (await owner).query(text, params)).rows as T[];
+    },
     app,
     dbName,
     server,
@@ -132,6 +143,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       }
       await server.close();
       await app.close();
+      if (owner) await (await owner).end();
       const a = new Client({ connectionString: adminUrl });
       await a.connect();
       await a.query(`drop database if exists ${dbName} with (force)`);

@@ -5,7 +5,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client } from 'pg';
 import { startTestApi, errorCode, DEMO_PASSWORD, type TestApi } from '../support/api';
 import { allEntities } from '../../src/entities';
 import { TenantEntity } from '../../src/core/orm/base-entities';
@@ -38,16 +37,6 @@ let api: TestApi;
 let acme: { admin: string; membershipId: string; roleId: string; customRoleId: string; invitationId: string; fileId: string; notificationId: string; jobId: string; auditIds: string[] };
 let globex: { admin: string; membershipId: string; roleId: string };
 
-async function sql<T extends object>(text: string, params: unknown[] = []): Promise<T[]> {
-  const db = new Client({ connectionString: api.ownerUrl });
-  await db.connect();
-  try {
-    return (await db.query<T>(text, params)).rows;
-  } finally {
-    await db.end();
-  }
-}
-
 before(async () => {
   api = await startTestApi();
   const acmeAdmin = await api.login('admin', 'acme');
@@ -57,7 +46,7 @@ before(async () => {
   const invitation = await api.gql(InviteMemberDocument, { input: { email: 'newcomer@example.test', roleIds: [memberRole.id] } }, acmeAdmin);
   const ids = async (org: string) =>
     (
-      await sql<{ membership_id: string; role_id: string }>(
+      await api.sql<{ membership_id: string; role_id: string }>(
         `select m.id as membership_id, r.id as role_id from tenancy_membership m
            join tenancy_organization o on o.id = m.organization_id
            join identity_user u on u.id = m.user_id
@@ -71,16 +60,16 @@ before(async () => {
   // A password change notifies its user: an acme notification to aim at.
   const acmeMember = await api.login('member', 'acme');
   await api.gql(ChangePasswordDocument, { input: { currentPassword: DEMO_PASSWORD, newPassword: 'N3w!Password-2026' } }, acmeMember);
-  const [notification] = await sql<{ id: string }>(
+  const [notification] = await api.sql<{ id: string }>(
     `select n.id from notifications_notification n join tenancy_organization o on o.id = n.organization_id where o.slug = 'acme'`,
   );
   // A finished job of acme's (as the job runner records it).
-  const [job] = await sql<{ id: string }>(
+  const [job] = await api.sql<{ id: string }>(
     `insert into background_job (id, created_at, updated_at, organization_id, type, job_key, status, progress, attempts, max_attempts, payload_summary, queued_at, finished_at)
      select gen_random_uuid(), now(), now(), o.id, 'export-report', 'cross-tenant-fixture', 'completed', 100, 1, 1, '{}', now(), now()
        from tenancy_organization o where o.slug = 'acme' returning id`,
   );
-  const audit = await sql<{ id: string }>(`select a.id from audit_log a join tenancy_organization o on o.id = a.organization_id where o.slug = 'acme'`);
+  const audit = await api.sql<{ id: string }>(`select a.id from audit_log a join tenancy_organization o on o.id = a.organization_id where o.slug = 'acme'`);
   acme = {
     admin: acmeAdmin,
     membershipId: a.membership_id,

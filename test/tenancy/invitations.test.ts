@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client } from 'pg';
 import { startTestApi, errorCode, DEMO_PASSWORD, type TestApi } from '../support/api';
 import {
   AcceptInvitationDocument,
@@ -18,27 +17,22 @@ import {
 } from '../__generated__/graphql';
 
 let api: TestApi;
-let db: Client;
 let acmeAdmin: string;
 let globexAdmin: string;
 let acmeRoles: Map<string, string>;
 let globexRoles: Map<string, string>;
 before(async () => {
   api = await startTestApi({ workers: true });
-  db = new Client({ connectionString: api.ownerUrl });
-  await db.connect();
   acmeAdmin = await api.login('admin', 'acme');
   globexAdmin = await api.login('admin', 'globex');
   acmeRoles = await roleIds(acmeAdmin);
   globexRoles = await roleIds(globexAdmin);
 });
 after(async () => {
-  await db.end();
   await api.close();
 });
 
-const sql = async <T = Record<string, unknown>>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as T[];
-const orgId = async (slug: string) => (await sql<{ id: string }>('select id from tenancy_organization where slug = $1', [slug]))[0].id;
+const orgId = async (slug: string) => (await api.sql<{ id: string }>('select id from tenancy_organization where slug = $1', [slug]))[0].id;
 
 async function roleIds(token: string): Promise<Map<string, string>> {
   const res = await api.gql(RolesDocument, {}, token);
@@ -48,7 +42,7 @@ async function roleIds(token: string): Promise<Map<string, string>> {
 /** The token of the last invitation email sent to `email`. */
 async function invitationToken(email: string): Promise<string> {
   await api.drainJobs();
-  const rows = await sql<{ data: { token: string } }>(
+  const rows = await api.sql<{ data: { token: string } }>(
     "select data from messaging_recorded_message where recipient = $1 and template = 'invitation' order by created_at desc limit 1",
     [email],
   );
@@ -76,20 +70,20 @@ describe('inviteMember', () => {
 
     const acme = await orgId('acme');
     await api.drainJobs();
-    const [mail] = await sql<{ subject: string; body: string; data: { token: string; link: string } }>(
+    const [mail] = await api.sql<{ subject: string; body: string; data: { token: string; link: string } }>(
       "select subject, body, data from messaging_recorded_message where recipient = 'new.hire@example.com' and template = 'invitation'",
     );
     assert.ok(mail.subject.includes('Acme Corporation'));
     assert.ok(mail.data.token.startsWith(`${acme}.`));
     assert.ok(mail.body.includes(mail.data.link));
     assert.ok(mail.data.link.startsWith(`${api.app.config.publicUrl}/accept-invitation?token=`));
-    const [row] = await sql<{ token_hash: string }>('select token_hash from tenancy_invitation where id = $1', [inv.id]);
+    const [row] = await api.sql<{ token_hash: string }>('select token_hash from tenancy_invitation where id = $1', [inv.id]);
     assert.notEqual(row.token_hash, mail.data.token);
     assert.ok(!row.token_hash.includes(mail.data.token.split('.')[1]));
 
     const list = await api.gql(InvitationsDocument, { filter: { status: 'PENDING' } }, acmeAdmin);
     assert.ok(list.data!.invitations.edges.some((e) => e.node.id === inv.id));
-    const [audit] = await sql<{ organization_id: string; changes: { email: string } }>(
+    const [audit] = await api.sql<{ organization_id: string; changes: { email: string } }>(
       "select organization_id, changes from audit_log where action = 'invitation.create' and resource_id = $1",
       [inv.id],
     );
@@ -122,13 +116,13 @@ describe('inviteMember', () => {
     const csr = await api.login('csr.manager', 'acme');
     const owner = await api.gql(InviteMemberDocument, { input: { ...input, roleIds: [acmeRoles.get('owner')!] } }, csr);
     assert.equal(errorCode(owner), 'FORBIDDEN');
-    assert.equal((await sql("select count(*)::int as n from tenancy_invitation where email = 'someone@example.com'"))[0].n, 0);
+    assert.equal((await api.sql("select count(*)::int as n from tenancy_invitation where email = 'someone@example.com'"))[0].n, 0);
   });
 
   test('the quota counts active members and pending invitations', async () => {
     const globex = await orgId('globex');
     const operator = (await api.gql(LoginDocument, { input: { email: 'operator@tessera.test', password: DEMO_PASSWORD } })).data!.login.accessToken;
-    const [{ n }] = await sql<{ n: number }>(
+    const [{ n }] = await api.sql<{ n: number }>(
       `select (select count(*) from tenancy_membership where organization_id = $1 and status = 'active')
             + (select count(*) from tenancy_invitation where organization_id = $1 and accepted_at is null and revoked_at is null and expires_at > now()) as n`,
       [globex],
@@ -195,7 +189,7 @@ describe('acceptInvitation', () => {
     await api.gql(LoginDocument, { input: { email: 'fresh@example.com', password: newcomer.password } }).then((r) => assert.equal(r.errors, undefined));
 
     const acme = await orgId('acme');
-    const audit = await sql<{ organization_id: string; user_id: string; action: string }>(
+    const audit = await api.sql<{ organization_id: string; user_id: string; action: string }>(
       "select organization_id, user_id, action from audit_log where resource_id = $1 and action like 'invitation.accept%' order by seq",
       [inv.id],
     );
@@ -236,7 +230,7 @@ describe('acceptInvitation', () => {
     const token = await invitationToken('unclaimed@example.com');
     const res = await api.gql(AcceptInvitationDocument, { input: { ...newcomer, token } }, await api.login('editor', 'globex'));
     assert.equal(errorCode(res), 'FORBIDDEN');
-    const [{ n }] = await sql<{ n: number }>("select count(*)::int as n from identity_user where email = 'unclaimed@example.com'");
+    const [{ n }] = await api.sql<{ n: number }>("select count(*)::int as n from identity_user where email = 'unclaimed@example.com'");
     assert.equal(n, 0);
   });
 
@@ -256,11 +250,11 @@ describe('acceptInvitation', () => {
 
     const expired = await invite('expired@example.com', ['member']);
     const expiredToken = await invitationToken('expired@example.com');
-    await sql("update tenancy_invitation set expires_at = now() - interval '1 second' where id = $1", [expired.id]);
+    await api.sql("update tenancy_invitation set expires_at = now() - interval '1 second' where id = $1", [expired.id]);
     assert.equal((await api.gql(AcceptInvitationDocument, { input: { ...newcomer, token: expiredToken } })).errors![0].extensions!.field, 'token');
     const expiredList = await api.gql(InvitationsDocument, { filter: { status: 'EXPIRED' } }, acmeAdmin);
     assert.deepEqual(expiredList.data!.invitations.edges.map((e) => e.node.email), ['expired@example.com']);
-    const [{ n }] = await sql<{ n: number }>("select count(*)::int as n from identity_user where email in ('revoked@example.com', 'expired@example.com')");
+    const [{ n }] = await api.sql<{ n: number }>("select count(*)::int as n from identity_user where email in ('revoked@example.com', 'expired@example.com')");
     assert.equal(n, 0);
   });
 });
@@ -269,7 +263,7 @@ describe('revokeInvitation / resendInvitation', () => {
   test('resend issues a new token and expiry; the old token stops working', async () => {
     const inv = await invite('resend@example.com', ['member']);
     const oldToken = await invitationToken('resend@example.com');
-    await sql("update tenancy_invitation set expires_at = now() - interval '1 second' where id = $1", [inv.id]);
+    await api.sql("update tenancy_invitation set expires_at = now() - interval '1 second' where id = $1", [inv.id]);
 
     const res = await api.gql(ResendInvitationDocument, { id: inv.id }, acmeAdmin);
     assert.equal(res.errors, undefined, JSON.stringify(res.errors));
@@ -284,7 +278,7 @@ describe('revokeInvitation / resendInvitation', () => {
 
     assert.equal(errorCode(await api.gql(ResendInvitationDocument, { id: inv.id }, acmeAdmin)), 'CONFLICT');
     assert.equal(errorCode(await api.gql(RevokeInvitationDocument, { id: inv.id }, acmeAdmin)), 'CONFLICT');
-    const actions = await sql<{ action: string }>('select action from audit_log where resource_id = $1 order by seq', [inv.id]);
+    const actions = await api.sql<{ action: string }>('select action from audit_log where resource_id = $1 order by seq', [inv.id]);
     assert.deepEqual(actions.map((a) => a.action), ['invitation.create', 'invitation.resend', 'invitation.accept']);
   });
 
