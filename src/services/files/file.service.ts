@@ -3,15 +3,23 @@
  * short-lived signed URL to PUT the bytes on (see upload.service.ts); file(s) give metadata and
  * a signed download URL; deleteFile removes the row now and the bytes once that has committed.
  */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { v7 as uuidv7 } from 'uuid';
 import type { AppDeps, RequestContext } from '../../core/context/request-context';
-import { requireTenant, requireViewer } from '../../core/context/request-context';
+import { requireTenant, requireTenantScope, requireViewer } from '../../core/context/request-context';
 import { badInput, conflict, notFound } from '../../core/errors';
 import { assertId } from '../../core/ids';
 import { consumeUploadLimit } from '../../core/http/rate-limits';
 import { buildConnection, type ListArgs } from '../../core/orm/connection';
-import { signQuery } from '../../core/storage';
+import { MeteredStream, TooManyBytesError, signQuery, tenantObjectKey } from '../../core/storage';
 import { File, FileStatus } from '../../entities/files/file.entity';
-import { DEFAULT_QUOTAS } from '../../entities/tenancy/organization.entity';
+import { DEFAULT_QUOTAS, Organization } from '../../entities/tenancy/organization.entity';
 import { recordAudit } from '../audit';
 import { currentOrganization } from '../tenancy';
 import { ACCEPTED_MIME_TYPES, isAcceptedMimeType, normalizeMimeType } from './content-types';
@@ -193,4 +201,81 @@ export async function deleteExpiredUploads(ctx: RequestContext): Promise<number>
     });
     return expired.length;
   });
+}
+
+export interface GeneratedFile {
+  name: string;
+  mimeType: string;
+  /** The content, streamed: it is spooled to a temporary file, never held in memory. */
+  body: Readable;
+  /** Who the file is made for (the job's actor); null for system output. */
+  createdBy: string | null;
+}
+
+/**
+ * Stores content the server produced (an export, a report) as a ready file of the context's
+ * organization, for jobs. The bytes go through a temporary file first so that their size and
+ * SHA-256 are known before storage (S3 needs the length to stream) and count against the
+ * organization's per-file quota; the row is written, audited, only once the bytes are stored.
+ */
+export async function storeGeneratedFile(ctx: RequestContext, input: GeneratedFile): Promise<File> {
+  const organizationId = requireTenantScope(ctx);
+  const name = cleanFileName(input.name);
+  const org = await ctx.loaders.byId<Organization>(Organization, organizationId);
+  if (!org) throw notFound('Organization');
+  const quotas = { ...DEFAULT_QUOTAS, ...org.quotas };
+  const maxBytes = Math.min(quotas.maxFileSizeMb * MB, MAX_REPRESENTABLE_SIZE);
+
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-generated-'));
+  try {
+    const spool = join(dir, 'content');
+    const meter = new MeteredStream({ maxBytes });
+    try {
+      await pipeline(input.body, meter, createWriteStream(spool));
+    } catch (err) {
+      if (meter.failure instanceof TooManyBytesError) {
+        throw conflict(`The generated file is larger than this organization's ${quotas.maxFileSizeMb} MB file limit; narrow the selection`);
+      }
+      throw err;
+    }
+    const fileId = uuidv7();
+    const key = tenantObjectKey(organizationId, 'files', fileId, randomBytes(8).toString('hex'));
+    await ctx.app.storage.put(key, createReadStream(spool), { size: meter.bytes, contentType: input.mimeType });
+    try {
+      return await ctx.db.transactional(async (em) => {
+        const file = em.create(File, {
+          id: fileId,
+          name,
+          mimeType: input.mimeType,
+          declaredMimeType: input.mimeType,
+          size: meter.bytes,
+          sha256: meter.sha256(),
+          storageKey: key,
+          status: FileStatus.READY,
+          uploadedBy: input.createdBy,
+          expiresAt: null,
+        } as File);
+        await em.flush();
+        await recordAudit(ctx, em, {
+          action: 'file.generate',
+          resourceType: 'File',
+          resourceId: file.id,
+          changes: { name, mimeType: input.mimeType, size: meter.bytes, sha256: file.sha256 },
+        });
+        return file;
+      });
+    } catch (err) {
+      await ctx.app.storage.delete(key).catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The stored bytes of a ready file of the context's organization (jobs reading an upload). */
+export async function readFileContent(ctx: RequestContext, id: string): Promise<{ file: File; body: Readable }> {
+  const file = await ctx.loaders.byId<File>(File, assertId('id', id));
+  if (!file || file.status !== FileStatus.READY || !file.storageKey) throw notFound('File', 'id');
+  return { file, body: await ctx.app.storage.get(file.storageKey) };
 }
