@@ -21,6 +21,7 @@ import { protectionParseOptions, protectionRules } from './core/http/protection'
 import { attachSubscriptionServer, type SubscriptionServer } from './core/http/websocket';
 import { observabilityPlugin, rateLimitPlugin } from './core/http/graphql-plugins';
 import { mountHealthRoutes } from './core/http/health-routes';
+import { jitGateway } from './core/http/jit-executor';
 import { buildSchema } from './schema/build-schema';
 import { httpRoutes } from './resolvers';
 
@@ -52,7 +53,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   const { config, metrics } = deps;
   const schema = await buildSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    gateway: jitGateway(schema),
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
