@@ -123,7 +123,7 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   const page = base.clone();
   if (req.after) applyKeyset(page, orderColumns, directions, decodeCursor(req.after, order.length));
   orderColumns.forEach((c, i) => page.orderBy(c, directions[i] === 'ASC' ? 'asc' : 'desc'));
-  const rows: Row[] = (await page.limit(first + 1)).map(shape.hydrate);
+  const rows: Row[] = (await db.read(() => page.limit(first + 1))).map(shape.hydrate);
 
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);
@@ -138,11 +138,8 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
       endCursor: edges.at(-1)?.cursor ?? null,
     },
     count: () =>
-      (count ??= base
-        .clone()
-        .clearSelect()
-        .clearOrder()
-        .count('* as count')
+      (count ??= db
+        .read(() => base.clone().clearSelect().clearOrder().count('* as count'))
         .then((r: { count: string }[]) => Number(r[0].count))),
   };
 }

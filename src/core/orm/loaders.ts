@@ -20,7 +20,7 @@ export class Loaders {
     if (!isUuid(id)) return Promise.resolve(null);
     return this.loader(`${entity.name}#id`, async (ids) => {
       const { hydrate } = shapeOf(this.db, entity);
-      const rows: Row[] = (await scopedSelect(this.db, await this.db.trx(), entity).whereIn('id', [...ids])).map(hydrate);
+      const rows: Row[] = (await this.db.read((trx) => scopedSelect(this.db, trx, entity).whereIn('id', [...ids]))).map(hydrate);
       const byId = new Map(rows.map((r) => [r.id as string, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }).load(id) as Promise<T | null>;
@@ -32,7 +32,7 @@ export class Loaders {
     if (!column) throw new Error(`${entity.name}.${property} is not a column`);
     return this.loader(`${entity.name}#${property}`, async (values) => {
       const { hydrate } = shapeOf(this.db, entity);
-      const rows: Row[] = (await scopedSelect(this.db, await this.db.trx(), entity).whereIn(column, [...values]).orderBy('id')).map(hydrate);
+      const rows: Row[] = (await this.db.read((trx) => scopedSelect(this.db, trx, entity).whereIn(column, [...values]).orderBy('id'))).map(hydrate);
       const groups = new Map<string, Row[]>();
       for (const r of rows) {
         const key = r[property] as string;

@@ -23,6 +23,7 @@ export class RequestDb {
   private opening?: Promise<Knex.Transaction>;
   private scope: DbScope;
   private afterCommitTasks: (() => Promise<void>)[] = [];
+  private readTail: Promise<unknown> = Promise.resolve();
 
   constructor(orm: MikroORM, scope: DbScope) {
     this.em = orm.em.fork({ clear: true, useContext: false, freshEventManager: false });
@@ -47,6 +48,17 @@ export class RequestDb {
       return this.em.getTransactionContext<Knex.Transaction>()!;
     })();
     return this.opening;
+  }
+
+  /**
+   * Runs a read on the request's transaction once the reads queued before it are done. Loaders
+   * of sibling fields fire in the same tick, and one connection runs one statement at a time
+   * (pg 8 queues them with a deprecation warning; pg 9 refuses).
+   */
+  read<T>(query: (trx: Knex.Transaction) => PromiseLike<T>): Promise<T> {
+    const run = this.readTail.then(async () => query(await this.trx()));
+    this.readTail = run.catch(() => undefined);
+    return run;
   }
 
   private settings(scope: DbScope): string[] {
