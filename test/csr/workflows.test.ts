@@ -64,7 +64,7 @@ describe('projects', () => {
   test('status transitions: legal ones pass, illegal ones are CONFLICT / ILLEGAL_TRANSITION', async () => {
     const p = await newProject();
     const move = (status: ProjectStatus) => api.gql(CsrChangeProjectStatusDocument, { id: p.id, status }, manager);
-    let res = await move('COMPLETED');
+    const res = await move('COMPLETED');
     assert.equal(errorCode(res), 'CONFLICT');
     assert.equal(res.errors![0].extensions!.reason, 'ILLEGAL_TRANSITION');
     assert.equal((await move('ACTIVE')).data!.changeProjectStatus.status, 'ACTIVE');
