@@ -10,6 +10,7 @@ import { Membership } from './entities/tenancy/membership.entity';
 import { Role, RoleAssignment } from './entities/access/role.entity';
 import { ROLE_TEMPLATES } from './services/access';
 import { createOrganization } from './services/tenancy';
+import { seedCsrDemo } from './services/csr';
 
 export const DEMO_PASSWORD = 'Tessera!2026';
 export const DEMO_ORGANIZATIONS = [
@@ -43,6 +44,7 @@ export async function seedDemo(app: AppDeps): Promise<SeedResult> {
         owner.lastOrganizationId = org.id;
         await ctx.db.asTenant(em, org.id, null, async (tem) => {
           const roles = await tem.find(Role, {});
+          const userIds: Record<string, string> = {};
           for (const t of ROLE_TEMPLATES.filter((r) => r.key !== 'owner')) {
             const user = tem.create(User, {
               email: demoEmail(t.key, o.slug),
@@ -52,9 +54,11 @@ export async function seedDemo(app: AppDeps): Promise<SeedResult> {
               emailVerifiedAt: new Date(),
               lastOrganizationId: org.id,
             } as User);
+            userIds[t.key] = user.id;
             const membership = tem.create(Membership, { userId: user.id } as Membership);
             tem.create(RoleAssignment, { membershipId: membership.id, roleId: roles.find((r) => r.key === t.key)!.id } as RoleAssignment);
           }
+          await seedCsrDemo(tem, { managerId: userIds.csr_manager, financeId: userIds.finance_officer, meId: userIds.me_officer, recipientId: userIds.recipient });
         });
       }
     });

@@ -11,6 +11,10 @@ import { RecordedMessage } from './messaging/recorded-message.entity';
 import { File } from './files/file.entity';
 import { Notification } from './notifications/notification.entity';
 import { BackgroundJob } from './jobs/background-job.entity';
+import { Partner, PartnerMember } from './csr/partner.entity';
+import { Milestone, Project } from './csr/project.entity';
+import { Budget, BudgetAllocation, Disbursement, Expense } from './csr/budget.entity';
+import { Kpi, KpiMeasurement, Survey, SurveyResponse } from './csr/survey.entity';
 
 export const allEntities = [
   User,
@@ -27,4 +31,16 @@ export const allEntities = [
   File,
   Notification,
   BackgroundJob,
+  Partner,
+  PartnerMember,
+  Project,
+  Milestone,
+  Budget,
+  BudgetAllocation,
+  Expense,
+  Disbursement,
+  Survey,
+  SurveyResponse,
+  Kpi,
+  KpiMeasurement,
 ];

@@ -3,8 +3,9 @@ import type { AnyJob } from '../core/jobs';
 import { cleanupExpiredJob } from './maintenance/cleanup-expired.job';
 import { cleanupTenantJob } from './maintenance/cleanup-tenant.job';
 import { sendMessageJob } from './messaging/send-message.job';
+import { markOverdueMilestonesJob } from './csr/mark-overdue-milestones.job';
 
-export { cleanupExpiredJob, cleanupTenantJob, sendMessageJob };
+export { cleanupExpiredJob, cleanupTenantJob, sendMessageJob, markOverdueMilestonesJob };
 export { queueMessage } from './messaging/send-message.job';
 
-export const allJobs: AnyJob[] = [cleanupExpiredJob, cleanupTenantJob, sendMessageJob];
+export const allJobs: AnyJob[] = [cleanupExpiredJob, cleanupTenantJob, sendMessageJob, markOverdueMilestonesJob];

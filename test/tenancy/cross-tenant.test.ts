@@ -31,11 +31,43 @@ import {
   SuspendMemberDocument,
   UpdateMemberRolesDocument,
   UpdateRoleDocument,
+  CsrApproveExpenseDocument,
+  CsrApproveMilestoneDocument,
+  CsrBudgetDocument,
+  CsrBudgetsDocument,
+  CsrChangeDisbursementStatusDocument,
+  CsrChangeProjectStatusDocument,
+  CsrChangeSurveyStatusDocument,
+  CsrCreateExpenseDocument,
+  CsrCreateMilestoneDocument,
+  CsrCreateSurveyDocument,
+  CsrDisbursementsDocument,
+  CsrExpenseDocument,
+  CsrExpensesDocument,
+  CsrKpiDocument,
+  CsrKpisDocument,
+  CsrLinkPartnerMemberDocument,
+  CsrMilestoneDocument,
+  CsrMilestonesDocument,
+  CsrPartnersDocument,
+  CsrProjectDocument,
+  CsrProjectsDocument,
+  CsrRecordKpiMeasurementDocument,
+  CsrSetBudgetAllocationDocument,
+  CsrSubmitSurveyResponseDocument,
+  CsrSurveyDocument,
+  CsrSurveysDocument,
+  CsrUpdateMilestoneProgressDocument,
+  CsrUpdatePartnerDocument,
+  CsrUpdateProjectDocument,
 } from '../__generated__/graphql';
+import { seeded } from '../csr/support';
 
 let api: TestApi;
 let acme: { admin: string; membershipId: string; roleId: string; customRoleId: string; invitationId: string; fileId: string; notificationId: string; jobId: string; auditIds: string[] };
 let globex: { admin: string; membershipId: string; roleId: string };
+let csrA: Awaited<ReturnType<typeof seeded>> & { disbursement: string; responseId: string; measurementId: string; partnerMember: string; expense: string };
+let csrG: Awaited<ReturnType<typeof seeded>>;
 
 before(async () => {
   api = await startTestApi();
@@ -82,6 +114,17 @@ before(async () => {
     auditIds: audit.map((r) => r.id),
   };
   globex = { admin: await api.login('admin', 'globex'), membershipId: g.membership_id, roleId: g.role_id };
+  const acmeCsr = await seeded(api, 'acme');
+  const first = async (sql: string) => (await api.sql<{ id: string }>(sql, [acmeCsr.orgId]))[0].id;
+  csrA = {
+    ...acmeCsr,
+    disbursement: await first('select id from csr_disbursement where organization_id = $1'),
+    responseId: await first('select id from csr_survey_response where organization_id = $1'),
+    measurementId: await first('select id from csr_kpi_measurement where organization_id = $1'),
+    partnerMember: await first('select id from csr_partner_member where organization_id = $1'),
+    expense: await first(`select id from csr_expense where organization_id = $1 and status = 'submitted'`),
+  };
+  csrG = await seeded(api, 'globex');
 });
 after(() => api.close());
 
@@ -135,6 +178,79 @@ const cases: Record<string, () => Promise<void>> = {
     assert.ok(logs.length > 0);
     for (const id of acme.auditIds) assert.ok(!logs.includes(id));
   },
+  async Partner() {
+    const listed = (await api.gql(CsrPartnersDocument, { first: 100 }, globex.admin)).data!.partners.edges.map((e) => e.node.id);
+    assert.ok(listed.length > 0 && !listed.includes(csrA.sunrise));
+    assert.equal(errorCode(await api.gql(CsrUpdatePartnerDocument, { id: csrA.sunrise, input: { name: 'Taken over' } }, globex.admin)), 'NOT_FOUND');
+  },
+  async PartnerMember() {
+    // Linking globex's user to acme's partner, or acme's user to globex's partner.
+    const [gUser] = await api.sql<{ id: string }>(`select id from identity_user where email = 'recipient@globex.test'`);
+    assert.equal(errorCode(await api.gql(CsrLinkPartnerMemberDocument, { partnerId: csrA.sunrise, userId: gUser.id }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrLinkPartnerMemberDocument, { partnerId: csrG.sunrise, userId: csrA.recipientUser }, globex.admin)), 'NOT_FOUND');
+    const [link] = await api.sql<{ partner_id: string }>('select partner_id from csr_partner_member where id = $1', [csrA.partnerMember]);
+    assert.equal(link.partner_id, csrA.sunrise);
+  },
+  async Project() {
+    const listed = (await api.gql(CsrProjectsDocument, { first: 100 }, globex.admin)).data!.projects.edges.map((e) => e.node.id);
+    assert.ok(listed.length > 0 && !listed.includes(csrA.schools));
+    assert.equal(errorCode(await api.gql(CsrProjectDocument, { id: csrA.schools }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrUpdateProjectDocument, { id: csrA.schools, input: { title: 'Taken over' } }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrChangeProjectStatusDocument, { id: csrA.camps, status: 'ACTIVE' }, globex.admin)), 'NOT_FOUND');
+  },
+  async Milestone() {
+    const listed = (await api.gql(CsrMilestonesDocument, { first: 100 }, globex.admin)).data!.milestones.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(csrA.classroom));
+    assert.equal(errorCode(await api.gql(CsrMilestoneDocument, { id: csrA.classroom }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrUpdateMilestoneProgressDocument, { id: csrA.classroom, completionPercentage: 100 }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrApproveMilestoneDocument, { id: csrA.classroom }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrCreateMilestoneDocument, { input: { projectId: csrA.schools, title: 'x' } }, globex.admin)), 'NOT_FOUND');
+  },
+  async Budget() {
+    const listed = (await api.gql(CsrBudgetsDocument, { first: 100 }, globex.admin)).data!.budgets.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(csrA.budget));
+    assert.equal(errorCode(await api.gql(CsrBudgetDocument, { id: csrA.budget }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrSetBudgetAllocationDocument, { input: { budgetId: csrA.budget, sector: 'OTHER', allocated: '1.00' } }, globex.admin)), 'NOT_FOUND');
+  },
+  async BudgetAllocation() {
+    const budgets = (await api.gql(CsrBudgetsDocument, { first: 100 }, globex.admin)).data!.budgets.edges;
+    for (const b of budgets) for (const a of b.node.allocations) assert.notEqual(a.id, csrA.education);
+    assert.equal(errorCode(await api.gql(CsrCreateExpenseDocument, { input: { projectId: csrG.schools, allocationId: csrA.education, amount: '1.00', category: 'x', expenseDate: '2026-01-01' } }, globex.admin)), 'NOT_FOUND');
+  },
+  async Expense() {
+    const listed = (await api.gql(CsrExpensesDocument, { first: 100 }, globex.admin)).data!.expenses.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(csrA.expense));
+    assert.equal(errorCode(await api.gql(CsrExpenseDocument, { id: csrA.expense }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrApproveExpenseDocument, { id: csrA.expense }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrCreateExpenseDocument, { input: { projectId: csrA.schools, allocationId: csrG.education, amount: '1.00', category: 'x', expenseDate: '2026-01-01' } }, globex.admin)), 'NOT_FOUND');
+  },
+  async Disbursement() {
+    const listed = (await api.gql(CsrDisbursementsDocument, { first: 100 }, globex.admin)).data!.disbursements.edges.map((e) => e.node.id);
+    assert.ok(listed.length > 0 && !listed.includes(csrA.disbursement));
+    assert.equal(errorCode(await api.gql(CsrChangeDisbursementStatusDocument, { id: csrA.disbursement, status: 'CANCELLED' }, globex.admin)), 'NOT_FOUND');
+  },
+  async Survey() {
+    const listed = (await api.gql(CsrSurveysDocument, { first: 100 }, globex.admin)).data!.surveys.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(csrA.survey));
+    assert.equal(errorCode(await api.gql(CsrSurveyDocument, { id: csrA.survey }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrChangeSurveyStatusDocument, { id: csrA.survey, status: 'CLOSED' }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CsrCreateSurveyDocument, { input: { projectId: csrA.schools, title: 'x', questions: [{ key: 'a', label: 'A', type: 'TEXT' }] } }, globex.admin)), 'NOT_FOUND');
+  },
+  async SurveyResponse() {
+    assert.equal(errorCode(await api.gql(CsrSubmitSurveyResponseDocument, { input: { surveyId: csrA.survey, answers: { satisfaction: 1, enrolled: false } } }, globex.admin)), 'NOT_FOUND');
+    const own = (await api.gql(CsrSurveyDocument, { id: csrG.survey }, globex.admin)).data!.survey.responses.edges.map((e) => e.node.id);
+    assert.ok(own.length > 0 && !own.includes(csrA.responseId));
+  },
+  async Kpi() {
+    const listed = (await api.gql(CsrKpisDocument, { first: 100 }, globex.admin)).data!.kpis.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(csrA.kpi));
+    assert.equal(errorCode(await api.gql(CsrKpiDocument, { id: csrA.kpi }, globex.admin)), 'NOT_FOUND');
+  },
+  async KpiMeasurement() {
+    assert.equal(errorCode(await api.gql(CsrRecordKpiMeasurementDocument, { input: { kpiId: csrA.kpi, value: '999', measuredOn: '2030-01-01' } }, globex.admin)), 'NOT_FOUND');
+    const own = (await api.gql(CsrKpiDocument, { id: csrG.kpi }, globex.admin)).data!.kpi.measurements.map((m) => m.id);
+    assert.ok(own.length > 0 && !own.includes(csrA.measurementId));
+  },
 };
 
 test('every tenant entity has a cross-tenant case', () => {
@@ -154,4 +270,10 @@ test('acme’s rows are untouched after globex’s attempts', async () => {
   const members = (await api.gql(MembersDocument, { first: 100 }, acme.admin)).data!.members.edges;
   assert.equal(members.find((e) => e.node.id === acme.membershipId)?.node.status, 'ACTIVE');
   assert.equal((await api.gql(FileDocument, { id: acme.fileId }, acme.admin)).data!.file.id, acme.fileId);
+  const [schools] = await api.sql<{ title: string; actual_expenditure: string }>('select title, actual_expenditure::text from csr_project where id = $1', [csrA.schools]);
+  assert.deepEqual(schools, { title: 'Rural Schools Program', actual_expenditure: '50000.00' });
+  const [kpi] = await api.sql<{ current: string }>('select current::text from csr_kpi where id = $1', [csrA.kpi]);
+  assert.equal(kpi.current, '200.0000');
+  const [m] = await api.sql<{ completion_percentage: number }>('select completion_percentage from csr_milestone where id = $1', [csrA.classroom]);
+  assert.equal(m.completion_percentage, 60);
 });

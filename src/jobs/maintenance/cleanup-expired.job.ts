@@ -6,6 +6,7 @@ import { defineJob, enqueueJob } from '../../core/jobs';
 import { deleteExpiredCredentials, type CredentialCleanup } from '../../services/identity';
 import { organizationIds } from '../../services/tenancy';
 import { cleanupTenantJob } from './cleanup-tenant.job';
+import { markOverdueMilestonesJob } from '../csr/mark-overdue-milestones.job';
 
 export const cleanupExpiredJob = defineJob<Record<string, never>, CredentialCleanup & { organizations: number }>({
   name: 'cleanup-expired',
@@ -17,6 +18,8 @@ export const cleanupExpiredJob = defineJob<Record<string, never>, CredentialClea
     const orgs = await organizationIds(ctx);
     // Keyed by this run (ctx.requestId names the queue job): a retried run fans out the same jobs, not new ones.
     for (const tenantId of orgs) enqueueJob(ctx, cleanupTenantJob, {}, { tenantId, key: ctx.requestId });
+    // CSR: past-due milestones become overdue on the same schedule.
+    for (const tenantId of orgs) enqueueJob(ctx, markOverdueMilestonesJob, {}, { tenantId, key: ctx.requestId });
     return { ...removed, organizations: orgs.length };
   },
 });

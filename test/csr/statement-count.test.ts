@@ -1,0 +1,58 @@
+/**
+ * projects { partner milestones } as a csr_manager runs a constant number of SQL statements:
+ * the page, one partner batch and one milestone batch, whatever the number of projects.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApi, type TestApi } from '../support/api';
+import { CsrProjectsNestedDocument } from '../__generated__/graphql';
+
+let api: TestApi;
+let statements = 0;
+
+before(async () => {
+  api = await startTestApi();
+  api.app.orm.em.getConnection().getKnex().on('query', () => {
+    statements += 1;
+  });
+});
+after(() => api.close());
+
+async function addProjects(n: number): Promise<void> {
+  await api.sql(
+    `with org as (select id from tenancy_organization where slug = 'acme'),
+          partners as (select id, row_number() over (order by id) as rn from csr_partner where organization_id = (select id from org)),
+          made as (
+            insert into csr_project (id, created_at, updated_at, organization_id, title, sector, status, actual_expenditure, partner_id)
+            select gen_random_uuid(), now(), now(), (select id from org), 'Bulk ' || g, 'education', 'active', 0,
+                   (select id from partners where rn = 1 + g % (select count(*) from partners))
+              from generate_series(1, $1::int) g
+            returning id, organization_id)
+     insert into csr_milestone (id, created_at, updated_at, organization_id, project_id, title, completion_percentage, status, due_date)
+     select gen_random_uuid(), now(), now(), organization_id, id, 'Step ' || s, 10 * s, 'in_progress', current_date + s from made, generate_series(1, 3) s`,
+    [n],
+  );
+}
+
+async function countFor(first: number) {
+  const token = await api.login('csr_manager');
+  statements = 0;
+  const res = await api.gql(CsrProjectsNestedDocument, { first }, token);
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  const edges = res.data!.projects.edges;
+  return { statements, projects: edges.length, milestones: edges.reduce((n, e) => n + e.node.milestones.length, 0), partners: edges.filter((e) => e.node.partner).length };
+}
+
+test('projects(first: 50) { partner milestones } runs the same small number of statements for 3 and for 50 projects', async () => {
+  await api.login('csr_manager');
+  const small = await countFor(3);
+  await addProjects(60);
+  const large = await countFor(50);
+  assert.equal(small.projects, 3);
+  assert.equal(large.projects, 50);
+  assert.ok(large.milestones >= 150);
+  assert.equal(large.partners, 50);
+  assert.equal(large.statements, small.statements, `3 projects: ${small.statements} statements, 50 projects: ${large.statements}`);
+  // begin, scope, viewer, page, partner batch, milestone batch, commit
+  assert.ok(large.statements <= 8, `${large.statements} statements`);
+});
