@@ -41,6 +41,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ regex: `^\\.\\./\\.\\./services/(?!${domain}(/|$))`, message: `A ${domain} resolver calls only ${domain} services` }],
+        paths: [{ name: 'type-graphql', importNames: ['Root'], message: 'Use @Parent() from schema/common: @Root() builds an entity instance per row' }],
       }],
     },
   })),

@@ -18,6 +18,7 @@ export class Migration20261121032727 extends Migration {
     this.addSql(`create index "csr_project_organization_id_index" on "csr_project" ("organization_id");`);
     this.addSql(`create index "csr_project_partner_id_index" on "csr_project" ("partner_id");`);
     this.addSql(`create index "csr_project_organization_id_status_index" on "csr_project" ("organization_id", "status");`);
+    this.addSql(`create index "csr_project_organization_id_created_at_id_index" on "csr_project" ("organization_id", "created_at", "id");`);
 
     this.addSql(`create table "csr_survey" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "organization_id" uuid not null, "project_id" uuid not null, "title" text not null, "description" text null, "status" "csr_survey_status" not null default 'draft', "questions" jsonb not null, "created_by_id" uuid null, constraint "csr_survey_pkey" primary key ("id"));`);
     this.addSql(`create index "csr_survey_organization_id_index" on "csr_survey" ("organization_id");`);

@@ -2,9 +2,17 @@
  * Types every domain shares: Relay connections, typed filter operators, ordering.
  * A list field is `things(filter:, orderBy:, first:, after:)` returning `ThingConnection`.
  */
-import { ArgsType, ClassType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, ClassType, createParameterDecorator, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IsOptional, Max, Min } from 'class-validator';
 import { DecimalScalar } from './scalars';
+
+/**
+ * The parent object of a field resolver, as it is (a plain row from a connection or loader, an
+ * event payload). type-graphql's own @Root() builds an instance of the parameter's class from it:
+ * for an entity that runs its constructor (a new id, dates) and the ORM's property setters, for
+ * every row of a list. Use @Parent() instead (lint enforces it).
+ */
+export const Parent = () => createParameterDecorator(({ root }) => root);
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;

@@ -85,7 +85,7 @@ export async function startEmbeddedPostgres(dataDir: string, name = 'pg', extraF
   } catch (err) {
     const logFile = join(dir, 'log');
     const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
-    throw new Error(`Embedded PostgreSQL failed to start in ${dir}: ${(err as Error).message}\n${logs.slice(-20).join('\n')}\n${tail}`);
+    throw new Error(`Embedded PostgreSQL failed to start in ${dir}: ${(err as Error | undefined)?.message ?? String(err)}\n${logs.slice(-20).join('\n')}\n${tail}`);
   }
   const enc = encodeURIComponent(password);
   return {

@@ -34,6 +34,8 @@ registerEnumType(MilestoneStatus, { name: 'MilestoneStatus' });
 @ObjectType()
 @Entity({ tableName: 'csr_project' })
 @Index({ properties: ['organizationId', 'status'] })
+// The default list order (newest first, id as tie-breaker) read straight off the index.
+@Index({ properties: ['organizationId', 'createdAt', 'id'] })
 @Check({ name: 'csr_project_dates_check', expression: 'end_date is null or start_date is null or end_date >= start_date' })
 export class Project extends TenantEntity {
   @Field()

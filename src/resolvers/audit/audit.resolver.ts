@@ -1,10 +1,11 @@
-import { Args, Ctx, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Args, Ctx, Query, Resolver, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput } from '../../core/orm/connection';
 import * as audit from '../../services/audit';
 import type { AuditLogEvent } from '../../services/audit';
 import { AuditLog } from '../../entities/audit/audit-log.entity';
 import { AuditChainReport, AuditLogConnection, AuditLogsArgs } from './audit.types';
+import { Parent } from '../../schema/common';
 
 @Resolver()
 export class AuditResolver {
@@ -22,7 +23,7 @@ export class AuditResolver {
     description: 'New rows of the organization’s audit trail, once their change has committed',
     subscribe: ({ context }) => audit.subscribeAuditLogAdded(context as RequestContext),
   })
-  auditLogAdded(@Root() event: AuditLogEvent): AuditLog {
+  auditLogAdded(@Parent() event: AuditLogEvent): AuditLog {
     return audit.auditLogFromEvent(event);
   }
 }

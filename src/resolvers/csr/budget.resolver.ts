@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput, OrderSpec } from '../../core/orm/connection';
 import { Budget, BudgetAllocation, Disbursement, DisbursementStatus, Expense } from '../../entities/csr/budget.entity';
@@ -9,6 +9,7 @@ import {
   ExpenseApproval, ExpenseConnection, ExpensesArgs, SetBudgetAllocationInput,
 } from './csr.types';
 import { DecimalScalar } from '../../schema/scalars';
+import { Parent } from '../../schema/common';
 
 @Resolver(() => Budget)
 export class BudgetResolver {
@@ -23,7 +24,7 @@ export class BudgetResolver {
   }
 
   @FieldResolver(() => [BudgetAllocation])
-  allocations(@Root() budget: Budget, @Ctx() ctx: RequestContext): Promise<BudgetAllocation[]> {
+  allocations(@Parent() budget: Budget, @Ctx() ctx: RequestContext): Promise<BudgetAllocation[]> {
     return csr.budgetAllocations(ctx, budget.id);
   }
 
@@ -56,7 +57,7 @@ export class ExpenseResolver {
   }
 
   @FieldResolver(() => BudgetAllocation, { nullable: true })
-  allocation(@Root() expense: Expense, @Ctx() ctx: RequestContext): Promise<BudgetAllocation | null> {
+  allocation(@Parent() expense: Expense, @Ctx() ctx: RequestContext): Promise<BudgetAllocation | null> {
     return csr.allocationById(ctx, expense.allocationId);
   }
 
@@ -84,7 +85,7 @@ export class ExpenseResolver {
     description: 'Expenses approved in the organization, optionally of one project',
     subscribe: ({ args, context }) => csr.subscribeExpenseApproved(context as RequestContext, (args as { projectId?: string }).projectId),
   })
-  expenseApproved(@Arg('projectId', () => ID, { nullable: true }) _projectId: string | null, @Root() event: ExpenseApprovedEvent): ExpenseApproval {
+  expenseApproved(@Arg('projectId', () => ID, { nullable: true }) _projectId: string | null, @Parent() event: ExpenseApprovedEvent): ExpenseApproval {
     return { ...event, approvedAt: new Date(event.approvedAt) };
   }
 }

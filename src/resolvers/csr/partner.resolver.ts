@@ -1,9 +1,10 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput, OrderSpec } from '../../core/orm/connection';
 import { Partner, PartnerMember } from '../../entities/csr/partner.entity';
 import * as csr from '../../services/csr';
 import { CreatePartnerInput, PartnerConnection, PartnersArgs, UpdatePartnerInput } from './csr.types';
+import { Parent } from '../../schema/common';
 
 @Resolver(() => Partner)
 export class PartnerResolver {
@@ -18,7 +19,7 @@ export class PartnerResolver {
   }
 
   @FieldResolver(() => [PartnerMember], { description: 'Users acting for this partner (recipients)' })
-  members(@Root() partner: Partner, @Ctx() ctx: RequestContext): Promise<PartnerMember[]> {
+  members(@Parent() partner: Partner, @Ctx() ctx: RequestContext): Promise<PartnerMember[]> {
     return csr.listPartnerMembers(ctx, partner.id);
   }
 

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput, OrderSpec } from '../../core/orm/connection';
 import { Partner } from '../../entities/csr/partner.entity';
@@ -9,6 +9,7 @@ import {
   CreateMilestoneInput, CreateProjectInput, MilestoneConnection, MilestonesArgs, MilestoneUpdate, ProjectConnection, ProjectsArgs,
   UpdateMilestoneInput, UpdateProjectInput,
 } from './csr.types';
+import { Parent } from '../../schema/common';
 
 @Resolver(() => Project)
 export class ProjectResolver {
@@ -23,12 +24,12 @@ export class ProjectResolver {
   }
 
   @FieldResolver(() => Partner, { nullable: true, description: 'The recipient partner' })
-  partner(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<Partner | null> {
+  partner(@Parent() project: Project, @Ctx() ctx: RequestContext): Promise<Partner | null> {
     return csr.partnerById(ctx, project.partnerId);
   }
 
   @FieldResolver(() => [Milestone])
-  milestones(@Root() project: Project, @Ctx() ctx: RequestContext): Promise<Milestone[]> {
+  milestones(@Parent() project: Project, @Ctx() ctx: RequestContext): Promise<Milestone[]> {
     return csr.projectMilestones(ctx, project.id);
   }
 
@@ -90,7 +91,7 @@ export class MilestoneResolver {
     description: 'Milestone changes in the organization (recipients: their partner’s projects only), optionally of one project',
     subscribe: ({ args, context }) => csr.subscribeMilestoneUpdated(context as RequestContext, (args as { projectId?: string }).projectId),
   })
-  milestoneUpdated(@Arg('projectId', () => ID, { nullable: true }) _projectId: string | null, @Root() event: MilestoneUpdatedEvent): MilestoneUpdate {
+  milestoneUpdated(@Arg('projectId', () => ID, { nullable: true }) _projectId: string | null, @Parent() event: MilestoneUpdatedEvent): MilestoneUpdate {
     return { projectId: event.projectId, milestoneId: event.milestoneId, status: event.status, completionPercentage: event.completionPercentage } as MilestoneUpdate;
   }
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput } from '../../core/orm/connection';
 import { Kpi, KpiMeasurement, Survey, SurveyResponse, SurveyStatus } from '../../entities/csr/survey.entity';
@@ -7,7 +7,7 @@ import {
   CreateKpiInput, CreateSurveyInput, CsrDashboard, KpiConnection, KpisArgs, RecordKpiMeasurementInput, SubmitSurveyResponseInput,
   SurveyConnection, SurveyResponseConnection, SurveysArgs,
 } from './csr.types';
-import { PageArgs } from '../../schema/common';
+import { PageArgs, Parent } from '../../schema/common';
 
 @Resolver(() => Survey)
 export class SurveyResolver {
@@ -22,7 +22,7 @@ export class SurveyResolver {
   }
 
   @FieldResolver(() => SurveyResponseConnection)
-  responses(@Root() survey: Survey, @Args() args: PageArgs, @Ctx() ctx: RequestContext) {
+  responses(@Parent() survey: Survey, @Args() args: PageArgs, @Ctx() ctx: RequestContext) {
     return csr.listSurveyResponses(ctx, survey.id, args);
   }
 
@@ -55,12 +55,12 @@ export class KpiResolver {
   }
 
   @FieldResolver(() => Float, { description: 'Progress from baseline toward target, 0–100' })
-  progress(@Root() kpi: Kpi): number {
+  progress(@Parent() kpi: Kpi): number {
     return csr.kpiProgress(kpi);
   }
 
   @FieldResolver(() => [KpiMeasurement])
-  measurements(@Root() kpi: Kpi, @Ctx() ctx: RequestContext): Promise<KpiMeasurement[]> {
+  measurements(@Parent() kpi: Kpi, @Ctx() ctx: RequestContext): Promise<KpiMeasurement[]> {
     return csr.kpiMeasurements(ctx, kpi.id);
   }
 

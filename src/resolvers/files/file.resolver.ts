@@ -1,9 +1,10 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput } from '../../core/orm/connection';
 import { File } from '../../entities/files/file.entity';
 import * as files from '../../services/files';
 import { CreateUploadInput, CreateUploadPayload, FileConnection, FilesArgs } from './files.types';
+import { Parent } from '../../schema/common';
 
 @Resolver(() => File)
 export class FileResolver {
@@ -18,7 +19,7 @@ export class FileResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Signed GET URL valid for one hour; null until the file is ready' })
-  downloadUrl(@Root() file: File, @Ctx() ctx: RequestContext): string | null {
+  downloadUrl(@Parent() file: File, @Ctx() ctx: RequestContext): string | null {
     return files.downloadUrl(ctx, file);
   }
 

@@ -1,9 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import { User } from '../../entities/identity/user.entity';
 import { Session } from '../../entities/identity/session.entity';
 import * as account from '../../services/identity/account.service';
-import { PageArgs } from '../../schema/common';
+import { PageArgs, Parent } from '../../schema/common';
 import { AuthPayload, ChangePasswordInput, SessionConnection, UpdateProfileInput } from './identity.types';
 
 @Resolver()
@@ -42,7 +42,7 @@ export class AccountResolver {
 @Resolver(() => Session)
 export class SessionResolver {
   @FieldResolver(() => Boolean, { description: 'True for the session this request is signed in with' })
-  current(@Root() session: Session, @Ctx() ctx: RequestContext): boolean {
+  current(@Parent() session: Session, @Ctx() ctx: RequestContext): boolean {
     return session.id === ctx.viewer?.sessionId;
   }
 }

@@ -1,10 +1,11 @@
-import { Arg, Args, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Query, Resolver, Subscription } from 'type-graphql';
 import type { JobProgressEvent } from '../../core/jobs';
 import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput } from '../../core/orm/connection';
 import { BackgroundJob } from '../../entities/jobs/background-job.entity';
 import * as jobs from '../../services/jobs';
 import { BackgroundJobConnection, BackgroundJobsArgs, JobProgressUpdate } from './jobs.types';
+import { Parent } from '../../schema/common';
 
 @Resolver()
 export class BackgroundJobResolver {
@@ -22,7 +23,7 @@ export class BackgroundJobResolver {
     description: 'Status changes and progress of the jobs you started (all of the organization’s with job:read), or of one job',
     subscribe: ({ args, context }) => jobs.subscribeJobProgress(context as RequestContext, (args as { jobId?: string }).jobId),
   })
-  jobProgress(@Root() event: JobProgressEvent, @Arg('jobId', () => ID, { nullable: true }) _jobId?: string): JobProgressUpdate {
+  jobProgress(@Parent() event: JobProgressEvent, @Arg('jobId', () => ID, { nullable: true }) _jobId?: string): JobProgressUpdate {
     return { jobId: event.jobId, type: event.type, status: event.status as JobProgressUpdate['status'], progress: event.progress };
   }
 }

@@ -1,9 +1,10 @@
-import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver, Subscription } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import { Notification } from '../../entities/notifications/notification.entity';
 import * as notifications from '../../services/notifications';
 import type { NotificationEvent } from '../../services/notifications';
 import { NotificationConnection, NotificationsArgs } from './notifications.types';
+import { Parent } from '../../schema/common';
 
 @Resolver()
 export class NotificationResolver {
@@ -26,7 +27,7 @@ export class NotificationResolver {
     description: 'The signed-in user’s new notifications in this organization, as they are created',
     subscribe: ({ context }) => notifications.subscribeNotificationAdded(context as RequestContext),
   })
-  notificationAdded(@Root() event: NotificationEvent): Notification {
+  notificationAdded(@Parent() event: NotificationEvent): Notification {
     return notifications.notificationFromEvent(event);
   }
 }

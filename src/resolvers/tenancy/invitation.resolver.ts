@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput } from '../../core/orm/connection';
 import { Invitation, InvitationStatus } from '../../entities/tenancy/invitation.entity';
@@ -7,6 +7,7 @@ import { Role } from '../../entities/access/role.entity';
 import * as tenancy from '../../services/tenancy';
 import { AuthPayload } from '../identity/identity.types';
 import { AcceptInvitationInput, InvitationConnection, InvitationsArgs, InviteMemberInput } from './tenancy.types';
+import { Parent } from '../../schema/common';
 
 @Resolver(() => Invitation)
 export class InvitationResolver {
@@ -16,17 +17,17 @@ export class InvitationResolver {
   }
 
   @FieldResolver(() => InvitationStatus)
-  status(@Root() invitation: Invitation): InvitationStatus {
+  status(@Parent() invitation: Invitation): InvitationStatus {
     return tenancy.invitationStatus(invitation);
   }
 
   @FieldResolver(() => [Role], { description: 'The roles the invitee will hold (those that still exist)' })
-  roles(@Root() invitation: Invitation, @Ctx() ctx: RequestContext): Promise<Role[]> {
+  roles(@Parent() invitation: Invitation, @Ctx() ctx: RequestContext): Promise<Role[]> {
     return tenancy.invitationRoles(ctx, invitation);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  invitedBy(@Root() invitation: Invitation, @Ctx() ctx: RequestContext): Promise<User | null> {
+  invitedBy(@Parent() invitation: Invitation, @Ctx() ctx: RequestContext): Promise<User | null> {
     return tenancy.invitationInviter(ctx, invitation);
   }
 

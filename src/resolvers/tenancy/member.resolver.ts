@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput } from '../../core/orm/connection';
 import { Membership } from '../../entities/tenancy/membership.entity';
@@ -6,6 +6,7 @@ import { User } from '../../entities/identity/user.entity';
 import { Role } from '../../entities/access/role.entity';
 import * as tenancy from '../../services/tenancy';
 import { MembersArgs, MembershipConnection } from './tenancy.types';
+import { Parent } from '../../schema/common';
 
 @Resolver(() => Membership)
 export class MemberResolver {
@@ -15,12 +16,12 @@ export class MemberResolver {
   }
 
   @FieldResolver(() => User)
-  async user(@Root() membership: Membership, @Ctx() ctx: RequestContext): Promise<User> {
+  async user(@Parent() membership: Membership, @Ctx() ctx: RequestContext): Promise<User> {
     return (await tenancy.memberUser(ctx, membership))!;
   }
 
   @FieldResolver(() => [Role])
-  roles(@Root() membership: Membership, @Ctx() ctx: RequestContext): Promise<Role[]> {
+  roles(@Parent() membership: Membership, @Ctx() ctx: RequestContext): Promise<Role[]> {
     return tenancy.memberRoles(ctx, membership);
   }
 
