@@ -1,0 +1,58 @@
+/**
+ * The rows bench:read reads, written set-based as the owner on top of the demo seed: in each demo
+ * organization, partners and projects with ten milestones each (the CSR list), and customers,
+ * employees and deals spread over the default pipeline's stages (the CRM list).
+ */
+import { Client } from 'pg';
+
+export interface DatasetSize {
+  projectsPerTenant: number;
+  milestonesPerProject: number;
+  partnersPerTenant: number;
+  dealsPerTenant: number;
+}
+
+export async function writeDataset(ownerUrl: string, size: DatasetSize): Promise<void> {
+  const db = new Client({ connectionString: ownerUrl });
+  await db.connect();
+  try {
+    await db.query('begin');
+    const { rows: orgs } = await db.query<{ id: string }>(`select id from tenancy_organization where slug in ('acme', 'globex') order by slug`);
+    for (const { id: org } of orgs) {
+      await db.query(
+        `insert into csr_partner (id, created_at, updated_at, organization_id, name, type, mou_signed, active)
+         select gen_random_uuid(), now(), now(), $1, 'Partner ' || lpad(i::text, 4, '0'), 'recipient_partner', i % 3 <> 0, true
+         from generate_series(1, $2) i`,
+        [org, size.partnersPerTenant],
+      );
+      // Distinct creation times, so that the default order (newest first) is stable.
+      await db.query(
+        `with partners as (select array_agg(id order by name) ids from csr_partner where organization_id = $1)
+         insert into csr_project (id, created_at, updated_at, organization_id, title, description, sector, status, start_date, end_date,
+                                  estimated_budget, actual_expenditure, partner_id)
+         select gen_random_uuid(), now() - make_interval(secs => i), now(), $1, 'Project ' || lpad(i::text, 5, '0'),
+                'A ' || (array['school', 'clinic', 'road', 'farm', 'water'])[1 + i % 5] || ' programme',
+                (array['education', 'health', 'infrastructure', 'agriculture', 'other'])[1 + i % 5]::csr_sector,
+                (array['planning', 'active', 'active', 'on_hold', 'completed'])[1 + i % 5]::csr_project_status,
+                date '2026-01-01' + (i % 200), date '2027-01-01' + (i % 200), (100000 + i * 10)::numeric(18, 2), 0,
+                partners.ids[1 + i % array_length(partners.ids, 1)]
+         from generate_series(1, $2) i, partners`,
+        [org, size.projectsPerTenant],
+      );
+      await db.query(
+        `insert into csr_milestone (id, created_at, updated_at, organization_id, project_id, title, due_date, completion_percentage, status)
+         select gen_random_uuid(), now(), now(), $1, p.id, 'Milestone ' || m, p.start_date + m * 20, (m * 10) % 101,
+                (case when m <= 3 then 'completed' when m <= 6 then 'in_progress' else 'pending' end)::csr_milestone_status
+         from csr_project p, generate_series(1, $2) m where p.organization_id = $1`,
+        [org, size.milestonesPerProject],
+      );
+    }
+    await db.query('commit');
+    await db.query('analyze');
+  } catch (err) {
+    await db.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    await db.end();
+  }
+}
