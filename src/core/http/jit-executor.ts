@@ -6,30 +6,69 @@
  * plugins and error formatting stay Apollo's; the resolvers, and the shield rules wrapped around
  * them, are the same functions graphql-js would call. (Subscriptions run on graphql-ws with
  * graphql-js: Apollo refuses them over HTTP.)
+ *
+ * Variables are coerced by graphql-js, not by graphql-jit: jit inlines the parsing of input types
+ * into generated code and never terminates on a recursive one (every filter with `and`/`or`). The
+ * operation jit compiles declares each variable as a pass-through scalar instead.
  */
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  GraphQLScalarType,
+  GraphQLSchema,
+  Kind,
+  visit,
+  type DocumentNode,
+  type ExecutionResult,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 
 /** Distinct operations kept compiled; a client sending endless variants only recompiles. */
 const COMPILED_OPERATIONS = 1000;
 
+/** The declared type of every variable in compiled operations: values arrive coerced already. */
+const COERCED = new GraphQLScalarType({
+  name: 'JitCoercedVariable',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});
+
+function withCoercedVariables(document: DocumentNode): DocumentNode {
+  return visit(document, {
+    VariableDefinition: (node) => ({ ...node, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: COERCED.name } }, defaultValue: undefined }),
+  });
+}
+
+interface Compiled {
+  query: CompiledQuery;
+  operation: OperationDefinitionNode;
+}
+
 export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
-  const compiled = new LRUCache<string, CompiledQuery>({ max: COMPILED_OPERATIONS });
+  // The same types (resolvers, shield) plus the pass-through scalar, only ever seen by jit.
+  const config = schema.toConfig();
+  const jitSchema = new GraphQLSchema({ ...config, types: [...config.types, COERCED] });
+  const compiled = new LRUCache<string, Compiled>({ max: COMPILED_OPERATIONS });
   return async (request) => {
     if (request.operation.operation === 'subscription') {
       return { errors: [new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) on this path', { extensions: { code: 'BAD_REQUEST' } })] };
     }
     const key = `${request.queryHash}:${request.operationName ?? ''}`;
-    let query = compiled.get(key);
-    if (!query) {
-      const compiledOrErrors = compileQuery(schema, request.document, request.operationName ?? undefined, { disablingCapturingStackErrors: true });
+    let entry = compiled.get(key);
+    if (!entry) {
+      const compiledOrErrors = compileQuery(jitSchema, withCoercedVariables(request.document), request.operationName ?? undefined, {
+        disablingCapturingStackErrors: true,
+      });
       if (!isCompiledQuery(compiledOrErrors)) return compiledOrErrors as ExecutionResult;
-      query = compiledOrErrors;
-      compiled.set(key, query);
+      entry = { query: compiledOrErrors, operation: request.operation };
+      compiled.set(key, entry);
     }
-    const result = await query.query(undefined, request.context, request.request.variables ?? {});
+    const variables = getVariableValues(schema, entry.operation.variableDefinitions ?? [], request.request.variables ?? {});
+    if (variables.errors) return { errors: variables.errors };
+    const result = await entry.query.query(undefined, request.context, variables.coerced);
     return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
   };
 }

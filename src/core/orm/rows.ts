@@ -18,6 +18,12 @@ interface Shape {
   columnOf: Record<string, string>;
   /** Turns a raw row into the entity's shape (the driver returns timestamps as text). */
   hydrate: (row: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * The select list for only these properties (plus the id and every many-to-one key, which
+   * relation resolvers need), or null when one is not a column (a computed or relation field,
+   * which may need any column: then everything is read).
+   */
+  narrow: (props: Iterable<string>) => string[] | null;
 }
 
 const shapes = new WeakMap<EntityClass, Shape>();
@@ -44,7 +50,17 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
       for (const p of dateProps) if (typeof row[p] === 'string') row[p] = new Date(row[p] as string);
       return row;
     };
-    shape = { table: meta.tableName, tenant: entity.prototype instanceof TenantEntity, columns, columnOf, hydrate };
+    const keys = meta.props.filter((p) => p.kind === ReferenceKind.MANY_TO_ONE && columnOf[p.name]).map((p) => p.name);
+    const selectOf = (prop: string) => (prop === columnOf[prop] ? prop : `${columnOf[prop]} as ${prop}`);
+    const narrow = (props: Iterable<string>) => {
+      const wanted = new Set(['id', ...keys]);
+      for (const prop of props) {
+        if (!columnOf[prop] || hidden.has(prop)) return null;
+        wanted.add(prop);
+      }
+      return [...wanted].map(selectOf);
+    };
+    shape = { table: meta.tableName, tenant: entity.prototype instanceof TenantEntity, columns, columnOf, hydrate, narrow };
     shapes.set(entity, shape);
   }
   return shape;
@@ -53,13 +69,14 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
 /**
  * A query builder over an entity's table, selecting its visible columns under their property
  * names, tenant-scoped. Synchronous on purpose: a knex builder is thenable, so returning it from
- * an async function would run it. Pass the request's transaction (`await db.trx()`).
+ * an async function would run it. Pass the request's transaction (`await db.trx()`); `columns`
+ * (from Shape.narrow) reads fewer than all.
  */
-export function scopedSelect(db: RequestDb, trx: Knex.Transaction, entity: EntityClass, alias?: string): Knex.QueryBuilder {
+export function scopedSelect(db: RequestDb, trx: Knex.Transaction, entity: EntityClass, alias?: string, columns?: string[]): Knex.QueryBuilder {
   const shape = shapeOf(db, entity);
   const table = alias ? `${shape.table} as ${alias}` : shape.table;
   const prefix = alias ? `${alias}.` : '';
-  const qb = trx(table).select(shape.columns.map((c) => `${prefix}${c}`));
+  const qb = trx(table).select((columns ?? shape.columns).map((c) => `${prefix}${c}`));
   if (shape.tenant) {
     if (!db.organizationId) throw new Error(`Tenant context missing: refusing to read ${entity.name}`);
     qb.where(`${prefix}organization_id`, db.organizationId);

@@ -10,6 +10,7 @@ import {
   UpdateMilestoneInput, UpdateProjectInput,
 } from './csr.types';
 import { Parent } from '../../schema/common';
+import { Selected, type FieldSelection } from '../../schema/selection';
 
 @Resolver(() => Project)
 export class ProjectResolver {
@@ -24,13 +25,13 @@ export class ProjectResolver {
   }
 
   @FieldResolver(() => Partner, { nullable: true, description: 'The recipient partner' })
-  partner(@Parent() project: Project, @Ctx() ctx: RequestContext): Promise<Partner | null> {
-    return csr.partnerById(ctx, project.partnerId);
+  partner(@Parent() project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<Partner | null> {
+    return csr.partnerById(ctx, project.partnerId, fields);
   }
 
   @FieldResolver(() => [Milestone])
-  milestones(@Parent() project: Project, @Ctx() ctx: RequestContext): Promise<Milestone[]> {
-    return csr.projectMilestones(ctx, project.id);
+  milestones(@Parent() project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<Milestone[]> {
+    return csr.projectMilestones(ctx, project.id, fields);
   }
 
   @Mutation(() => Project, { description: 'Creates a project in planning' })

@@ -77,8 +77,9 @@ export async function getPartner(ctx: RequestContext, id: string): Promise<Partn
 }
 
 /** The partner row of a project (for field resolvers: batched, no scope beyond the project's own). */
-export function partnerById(ctx: RequestContext, id: string | null | undefined): Promise<Partner | null> {
-  return id ? ctx.loaders.byId<Partner>(Partner, id) : Promise.resolve(null);
+/** `select`: the fields the caller will read (the loader then reads only those columns). */
+export function partnerById(ctx: RequestContext, id: string | null | undefined, select?: Iterable<string>): Promise<Partner | null> {
+  return id ? ctx.loaders.byId<Partner>(Partner, id, select) : Promise.resolve(null);
 }
 
 export function listPartners(ctx: RequestContext, args: ListArgs & { search?: string | null }) {

@@ -279,8 +279,9 @@ export async function getMilestone(ctx: RequestContext, id: string): Promise<Mil
 }
 
 /** Milestones of one project (a field of Project: the project is visible already; batched). */
-export function projectMilestones(ctx: RequestContext, projectId: string): Promise<Milestone[]> {
-  return ctx.loaders.manyBy<Milestone>(Milestone, 'projectId', projectId);
+/** A project's milestones (the project was scoped when it was read); `select` as in partnerById. */
+export function projectMilestones(ctx: RequestContext, projectId: string, select?: Iterable<string>): Promise<Milestone[]> {
+  return ctx.loaders.manyBy<Milestone>(Milestone, 'projectId', projectId, select);
 }
 
 export async function listMilestones(ctx: RequestContext, args: ListArgs & { search?: string | null }) {
