@@ -11,6 +11,8 @@ import { RecordedMessage } from './messaging/recorded-message.entity';
 import { File } from './files/file.entity';
 import { Notification } from './notifications/notification.entity';
 import { BackgroundJob } from './jobs/background-job.entity';
+import { Contact, Customer, Employee, Vendor } from './crm/people.entity';
+import { Activity, Deal, Lead, Pipeline, PipelineStage, Quotation, QuotationItem, SalesTarget } from './crm/sales.entity';
 
 export const allEntities = [
   User,
@@ -27,4 +29,16 @@ export const allEntities = [
   File,
   Notification,
   BackgroundJob,
+  Employee,
+  Vendor,
+  Customer,
+  Contact,
+  Lead,
+  Pipeline,
+  PipelineStage,
+  Deal,
+  Activity,
+  Quotation,
+  QuotationItem,
+  SalesTarget,
 ];
