@@ -10,6 +10,7 @@ import { Membership } from './entities/tenancy/membership.entity';
 import { Role, RoleAssignment } from './entities/access/role.entity';
 import { ROLE_TEMPLATES } from './services/access';
 import { createOrganization } from './services/tenancy';
+import { seedCrmDemo } from './services/crm';
 
 export const DEMO_PASSWORD = 'Tessera!2026';
 export const DEMO_ORGANIZATIONS = [
@@ -55,6 +56,9 @@ export async function seedDemo(app: AppDeps): Promise<SeedResult> {
             const membership = tem.create(Membership, { userId: user.id } as Membership);
             tem.create(RoleAssignment, { membershipId: membership.id, roleId: roles.find((r) => r.key === t.key)!.id } as RoleAssignment);
           }
+          await tem.flush();
+          const sales = await tem.findOne(User, { email: demoEmail('sales', o.slug) });
+          await seedCrmDemo(ctx, tem, sales?.id ?? null);
         });
       }
     });

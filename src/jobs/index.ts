@@ -3,8 +3,11 @@ import type { AnyJob } from '../core/jobs';
 import { cleanupExpiredJob } from './maintenance/cleanup-expired.job';
 import { cleanupTenantJob } from './maintenance/cleanup-tenant.job';
 import { sendMessageJob } from './messaging/send-message.job';
+import { crmExportJob } from './crm/export-records.job';
 
 export { cleanupExpiredJob, cleanupTenantJob, sendMessageJob };
 export { queueMessage } from './messaging/send-message.job';
+export { crmExportJob };
+export { enqueueCrmExport } from './crm/export-records.job';
 
-export const allJobs: AnyJob[] = [cleanupExpiredJob, cleanupTenantJob, sendMessageJob];
+export const allJobs: AnyJob[] = [cleanupExpiredJob, cleanupTenantJob, sendMessageJob, crmExportJob];
