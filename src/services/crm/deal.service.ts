@@ -13,7 +13,7 @@ import { assertId } from '../../core/ids';
 import { scopeOf } from '../../core/access/permissions';
 import { publishAfterCommit } from '../../core/pubsub';
 import { Contact, Customer, Employee } from '../../entities/crm/people.entity';
-import { Deal, DealStatus, Lead, PipelineStage, StageKind } from '../../entities/crm/sales.entity';
+import { Deal, DealStatus, Lead, Pipeline, PipelineStage, StageKind } from '../../entities/crm/sales.entity';
 import { recordAudit } from '../audit';
 import {
   access, applyPatch, bulkIds, created, employeeUser, listRecords, loadForWrite, normalize, ownFilter, ownWhere, percent, readRecord, requireRef, text, today,
@@ -81,6 +81,7 @@ export async function createDeal(ctx: RequestContext, input: NewDeal): Promise<D
   return ctx.db.transactional(async (em) => {
     await checkRefs(em, a, data, ctx.viewer!.permissions);
     const pipelineId = input.pipelineId ? assertId('pipelineId', input.pipelineId) : (await ensureDefaultPipeline(ctx, em)).id;
+    await requireRef(em, Pipeline, 'Pipeline', 'pipelineId', pipelineId);
     const stage = input.stageId
       ? await requireStage(em, pipelineId, assertId('stageId', input.stageId), 'stageId')
       : await firstOpenStage(em, pipelineId);
