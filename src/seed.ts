@@ -11,6 +11,7 @@ import { Role, RoleAssignment } from './entities/access/role.entity';
 import { ROLE_TEMPLATES } from './services/access';
 import { createOrganization } from './services/tenancy';
 import { seedCsrDemo } from './services/csr';
+import { seedCrmDemo } from './services/crm';
 
 export const DEMO_PASSWORD = 'Tessera!2026';
 export const DEMO_ORGANIZATIONS = [
@@ -59,6 +60,8 @@ export async function seedDemo(app: AppDeps): Promise<SeedResult> {
             tem.create(RoleAssignment, { membershipId: membership.id, roleId: roles.find((r) => r.key === t.key)!.id } as RoleAssignment);
           }
           await seedCsrDemo(tem, { managerId: userIds.csr_manager, financeId: userIds.finance_officer, meId: userIds.me_officer, recipientId: userIds.recipient });
+          await tem.flush();
+          await seedCrmDemo(ctx, tem, userIds.sales);
         });
       }
     });

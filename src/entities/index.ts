@@ -15,6 +15,8 @@ import { Partner, PartnerMember } from './csr/partner.entity';
 import { Milestone, Project } from './csr/project.entity';
 import { Budget, BudgetAllocation, Disbursement, Expense } from './csr/budget.entity';
 import { Kpi, KpiMeasurement, Survey, SurveyResponse } from './csr/survey.entity';
+import { Contact, Customer, Employee, Vendor } from './crm/people.entity';
+import { Activity, Deal, Lead, Pipeline, PipelineStage, Quotation, QuotationItem, SalesTarget } from './crm/sales.entity';
 
 export const allEntities = [
   User,
@@ -43,4 +45,16 @@ export const allEntities = [
   SurveyResponse,
   Kpi,
   KpiMeasurement,
+  Employee,
+  Vendor,
+  Customer,
+  Contact,
+  Lead,
+  Pipeline,
+  PipelineStage,
+  Deal,
+  Activity,
+  Quotation,
+  QuotationItem,
+  SalesTarget,
 ];

@@ -4,8 +4,11 @@ import { cleanupExpiredJob } from './maintenance/cleanup-expired.job';
 import { cleanupTenantJob } from './maintenance/cleanup-tenant.job';
 import { sendMessageJob } from './messaging/send-message.job';
 import { markOverdueMilestonesJob } from './csr/mark-overdue-milestones.job';
+import { crmExportJob } from './crm/export-records.job';
 
 export { cleanupExpiredJob, cleanupTenantJob, sendMessageJob, markOverdueMilestonesJob };
 export { queueMessage } from './messaging/send-message.job';
+export { crmExportJob };
+export { enqueueCrmExport } from './crm/export-records.job';
 
-export const allJobs: AnyJob[] = [cleanupExpiredJob, cleanupTenantJob, sendMessageJob, markOverdueMilestonesJob];
+export const allJobs: AnyJob[] = [cleanupExpiredJob, cleanupTenantJob, sendMessageJob, markOverdueMilestonesJob, crmExportJob];

@@ -4,7 +4,7 @@
  */
 import { ArgsType, ClassType, createParameterDecorator, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IsOptional, Max, Min } from 'class-validator';
-import { DecimalScalar } from './scalars';
+import { DateScalar, DecimalScalar } from './scalars';
 
 /**
  * The parent object of a field resolver, as it is (a plain row from a connection or loader, an
@@ -135,4 +135,14 @@ export function EnumFilter<E extends Record<string, string>>(enumType: E, enumNa
     @Field(() => [enumType], { nullable: true }) in?: E[keyof E][];
   }
   return EnumFilterInput;
+}
+
+@InputType({ description: 'Operators on a calendar date (YYYY-MM-DD)' })
+export class CalendarDateFilter {
+  @Field(() => DateScalar, { nullable: true }) eq?: string;
+  @Field(() => DateScalar, { nullable: true }) lt?: string;
+  @Field(() => DateScalar, { nullable: true }) lte?: string;
+  @Field(() => DateScalar, { nullable: true }) gt?: string;
+  @Field(() => DateScalar, { nullable: true }) gte?: string;
+  @Field({ nullable: true }) isNull?: boolean;
 }

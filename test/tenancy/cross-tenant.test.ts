@@ -60,6 +60,45 @@ import {
   CsrUpdateMilestoneProgressDocument,
   CsrUpdatePartnerDocument,
   CsrUpdateProjectDocument,
+  ActivityDocument,
+  BulkDeleteCustomersDocument,
+  ContactDocument,
+  ContactsDocument,
+  ConvertLeadDocument,
+  CreateActivityDocument,
+  CreateQuotationDocument,
+  CreateSalesTargetDocument,
+  CreateVendorDocument,
+  CustomerDocument,
+  CustomersDocument,
+  DealDocument,
+  DealsDocument,
+  DeleteEmployeeDocument,
+  DeleteSalesTargetDocument,
+  DeleteVendorDocument,
+  EmployeeDocument,
+  EmployeesDocument,
+  LeadDocument,
+  LeadsDocument,
+  MoveDealToStageDocument,
+  PipelineDocument,
+  PipelinesDocument,
+  QuotationDocument,
+  QuotationsDocument,
+  SalesTargetDocument,
+  SalesTargetsDocument,
+  SendQuotationDocument,
+  UpdateActivityDocument,
+  UpdateContactDocument,
+  UpdateCustomerDocument,
+  UpdateDealDocument,
+  UpdateEmployeeDocument,
+  UpdateLeadDocument,
+  UpdateQuotationDocument,
+  UpdateSalesTargetDocument,
+  UpdateVendorDocument,
+  VendorDocument,
+  CreateDealDocument,
 } from '../__generated__/graphql';
 import { seeded } from '../csr/support';
 
@@ -68,6 +107,8 @@ let acme: { admin: string; membershipId: string; roleId: string; customRoleId: s
 let globex: { admin: string; membershipId: string; roleId: string };
 let csrA: Awaited<ReturnType<typeof seeded>> & { disbursement: string; responseId: string; measurementId: string; partnerMember: string; expense: string };
 let csrG: Awaited<ReturnType<typeof seeded>>;
+/** Acme's CRM rows (seeded, or created by acme's admin below). */
+let crm: Record<'employee' | 'vendor' | 'customer' | 'contact' | 'lead' | 'pipeline' | 'stage' | 'deal' | 'activity' | 'quotation' | 'target', string>;
 
 before(async () => {
   api = await startTestApi();
@@ -125,10 +166,107 @@ before(async () => {
     expense: await first(`select id from csr_expense where organization_id = $1 and status = 'submitted'`),
   };
   csrG = await seeded(api, 'globex');
+  const acmeRow = async (table: string, extra = '') =>
+    (await api.sql<{ id: string }>(`select t.id from ${table} t join tenancy_organization o on o.id = t.organization_id where o.slug = 'acme' ${extra} limit 1`))[0].id;
+  const lead = await acmeRow('crm_lead');
+  const customer = await acmeRow('crm_customer');
+  const deal = await acmeRow('crm_deal', "and t.status = 'open'");
+  const quotation = await api.gql(CreateQuotationDocument, { input: { title: 'Acme quote', items: [{ description: 'x', quantity: '1', unitPrice: '5' }] } }, acmeAdmin);
+  crm = {
+    employee: await acmeRow('crm_employee'),
+    vendor: (await api.gql(CreateVendorDocument, { input: { name: 'Acme supplier' } }, acmeAdmin)).data!.createVendor.id,
+    customer,
+    contact: await acmeRow('crm_contact'),
+    lead,
+    pipeline: await acmeRow('crm_pipeline'),
+    stage: await acmeRow('crm_pipeline_stage'),
+    deal,
+    activity: (await api.gql(CreateActivityDocument, { input: { type: 'NOTE', subject: 'Acme note', customerId: customer } }, acmeAdmin)).data!.createActivity.id,
+    quotation: quotation.data!.createQuotation.id,
+    target: (await api.gql(CreateSalesTargetDocument, { input: { name: 'Acme target', periodStart: '2030-01-01', periodEnd: '2030-12-31', amount: '10' } }, acmeAdmin)).data!.createSalesTarget.id,
+  };
 });
 after(() => api.close());
 
 const cases: Record<string, () => Promise<void>> = {
+  async Employee() {
+    const listed = (await api.gql(EmployeesDocument, { first: 100 }, globex.admin)).data!.employees.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(crm.employee));
+    assert.equal(errorCode(await api.gql(EmployeeDocument, { id: crm.employee }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UpdateEmployeeDocument, { id: crm.employee, input: { code: 'X' } }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(DeleteEmployeeDocument, { id: crm.employee }, globex.admin)), 'NOT_FOUND');
+    // Nor can globex assign acme's employee to its own records.
+    assert.equal(errorCode(await api.gql(CreateVendorDocument, { input: { name: 'x', assignedEmployeeId: crm.employee } }, globex.admin)), 'NOT_FOUND');
+  },
+  async Vendor() {
+    assert.equal(errorCode(await api.gql(VendorDocument, { id: crm.vendor }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UpdateVendorDocument, { id: crm.vendor, input: { name: 'Taken' } }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(DeleteVendorDocument, { id: crm.vendor }, globex.admin)), 'NOT_FOUND');
+  },
+  async Customer() {
+    const listed = (await api.gql(CustomersDocument, { first: 100, includeDeleted: true }, globex.admin)).data!.customers.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(crm.customer));
+    assert.equal(errorCode(await api.gql(CustomerDocument, { id: crm.customer }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UpdateCustomerDocument, { id: crm.customer, input: { name: 'Taken' } }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(BulkDeleteCustomersDocument, { ids: [crm.customer] }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CreateDealDocument, { input: { title: 'x', value: '1', customerId: crm.customer } }, globex.admin)), 'NOT_FOUND');
+  },
+  async Contact() {
+    const listed = (await api.gql(ContactsDocument, { first: 100 }, globex.admin)).data!.contacts.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(crm.contact));
+    assert.equal(errorCode(await api.gql(ContactDocument, { id: crm.contact }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UpdateContactDocument, { id: crm.contact, input: { email: 'x@y.test' } }, globex.admin)), 'NOT_FOUND');
+  },
+  async Lead() {
+    const listed = (await api.gql(LeadsDocument, { first: 100, includeDeleted: true }, globex.admin)).data!.leads.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(crm.lead));
+    assert.equal(errorCode(await api.gql(LeadDocument, { id: crm.lead }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UpdateLeadDocument, { id: crm.lead, input: { score: 1 } }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(ConvertLeadDocument, { id: crm.lead }, globex.admin)), 'NOT_FOUND');
+  },
+  async Pipeline() {
+    const listed = (await api.gql(PipelinesDocument, {}, globex.admin)).data!.pipelines.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(crm.pipeline));
+    assert.equal(errorCode(await api.gql(PipelineDocument, { id: crm.pipeline }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CreateDealDocument, { input: { title: 'x', value: '1', pipelineId: crm.pipeline } }, globex.admin)), 'NOT_FOUND');
+  },
+  async PipelineStage() {
+    const stages = (await api.gql(PipelinesDocument, {}, globex.admin)).data!.pipelines.edges.flatMap((e) => e.node.stages.map((s) => s.id));
+    assert.ok(!stages.includes(crm.stage));
+    const globexDeal = (await api.gql(DealsDocument, { first: 1, filter: { status: { eq: 'OPEN' } } }, globex.admin)).data!.deals.edges[0].node.id;
+    assert.equal(errorCode(await api.gql(MoveDealToStageDocument, { id: globexDeal, stageId: crm.stage }, globex.admin)), 'NOT_FOUND');
+  },
+  async Deal() {
+    const listed = (await api.gql(DealsDocument, { first: 100, includeDeleted: true }, globex.admin)).data!.deals.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(crm.deal));
+    assert.equal(errorCode(await api.gql(DealDocument, { id: crm.deal }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UpdateDealDocument, { id: crm.deal, input: { title: 'Taken' } }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(MoveDealToStageDocument, { id: crm.deal, stageId: crm.stage }, globex.admin)), 'NOT_FOUND');
+  },
+  async Activity() {
+    assert.equal(errorCode(await api.gql(ActivityDocument, { id: crm.activity }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UpdateActivityDocument, { id: crm.activity, input: { subject: 'x' } }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CreateActivityDocument, { input: { type: 'NOTE', subject: 'x', customerId: crm.customer } }, globex.admin)), 'NOT_FOUND');
+  },
+  async Quotation() {
+    const listed = (await api.gql(QuotationsDocument, { first: 100 }, globex.admin)).data!.quotations.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(crm.quotation));
+    assert.equal(errorCode(await api.gql(QuotationDocument, { id: crm.quotation }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(SendQuotationDocument, { id: crm.quotation }, globex.admin)), 'NOT_FOUND');
+  },
+  async QuotationItem() {
+    // Items are reached through their quotation only: replacing acme's items is refused.
+    assert.equal(errorCode(await api.gql(UpdateQuotationDocument, { id: crm.quotation, input: { items: [] } }, globex.admin)), 'NOT_FOUND');
+    const [{ count }] = await api.sql<{ count: string }>('select count(*) from crm_quotation_item where quotation_id = $1', [crm.quotation]);
+    assert.equal(count, '1');
+  },
+  async SalesTarget() {
+    const listed = (await api.gql(SalesTargetsDocument, { first: 100 }, globex.admin)).data!.salesTargets.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(crm.target));
+    assert.equal(errorCode(await api.gql(SalesTargetDocument, { id: crm.target }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UpdateSalesTargetDocument, { id: crm.target, input: { amount: '1' } }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(DeleteSalesTargetDocument, { id: crm.target }, globex.admin)), 'NOT_FOUND');
+  },
   async Role() {
     const roles = (await api.gql(RolesDocument, {}, globex.admin)).data!.roles.map((r) => r.id);
     assert.ok(!roles.includes(acme.roleId) && !roles.includes(acme.customRoleId));

@@ -4,9 +4,7 @@ import { Budget, BudgetAllocation, Disbursement, DisbursementStatus, Expense, Ex
 import { Partner, PartnerType } from '../../entities/csr/partner.entity';
 import { Milestone, MilestoneStatus, Project, ProjectStatus, Sector } from '../../entities/csr/project.entity';
 import { Kpi, QuestionType, Survey, SurveyResponse, SurveyStatus } from '../../entities/csr/survey.entity';
-import {
-  BooleanFilter, Connection, DateTimeFilter, DecimalFilter, EnumFilter, IdFilter, IntFilter, OrderDirection, PageArgs, StringFilter,
-} from '../../schema/common';
+import { BooleanFilter, CalendarDateFilter, Connection, DateTimeFilter, DecimalFilter, EnumFilter, IdFilter, IntFilter, OrderDirection, PageArgs, StringFilter } from '../../schema/common';
 import { DateScalar, DecimalScalar } from '../../schema/scalars';
 
 export const PartnerConnection = Connection(Partner);
@@ -26,16 +24,6 @@ const MilestoneStatusFilter = EnumFilter(MilestoneStatus, 'MilestoneStatus');
 const ExpenseStatusFilter = EnumFilter(ExpenseStatus, 'ExpenseStatus');
 const DisbursementStatusFilter = EnumFilter(DisbursementStatus, 'DisbursementStatus');
 const SurveyStatusFilter = EnumFilter(SurveyStatus, 'SurveyStatus');
-
-@InputType({ description: 'Operators on a calendar date (YYYY-MM-DD)' })
-export class CalendarDateFilter {
-  @Field(() => DateScalar, { nullable: true }) eq?: string;
-  @Field(() => DateScalar, { nullable: true }) lt?: string;
-  @Field(() => DateScalar, { nullable: true }) lte?: string;
-  @Field(() => DateScalar, { nullable: true }) gt?: string;
-  @Field(() => DateScalar, { nullable: true }) gte?: string;
-  @Field({ nullable: true }) isNull?: boolean;
-}
 
 type E<T> = { eq?: T; ne?: T; in?: T[] };
 
