@@ -1,7 +1,7 @@
 /**
  * The rows bench:read reads, written set-based as the owner on top of the demo seed: in each demo
  * organization, partners and projects with ten milestones each (the CSR list), and customers,
- * employees and deals spread over the default pipeline's stages (the CRM list).
+ * employees and deals spread over the default pipeline's open stages (the CRM list).
  */
 import { Client } from 'pg';
 
@@ -45,6 +45,34 @@ export async function writeDataset(ownerUrl: string, size: DatasetSize): Promise
                 (case when m <= 3 then 'completed' when m <= 6 then 'in_progress' else 'pending' end)::csr_milestone_status
          from csr_project p, generate_series(1, $2) m where p.organization_id = $1`,
         [org, size.milestonesPerProject],
+      );
+      await db.query(
+        `insert into crm_employee (id, created_at, updated_at, organization_id, code, first_name, last_name, email, department, employment_type)
+         select gen_random_uuid(), now(), now(), $1, 'E' || lpad(i::text, 4, '0'), 'Employee', 'No ' || i, 'employee' || i || '@example.test', 'Sales', 'full_time'
+         from generate_series(1, 50) i`,
+        [org],
+      );
+      await db.query(
+        `insert into crm_customer (id, created_at, updated_at, organization_id, name, customer_type, company_name, email, status, industry)
+         select gen_random_uuid(), now(), now(), $1, 'Customer ' || lpad(i::text, 4, '0'), 'business', 'Company ' || i, 'customer' || i || '@example.test',
+                (array['active', 'prospect', 'vip'])[1 + i % 3]::crm_customer_status, (array['retail', 'finance', 'health'])[1 + i % 3]
+         from generate_series(1, 200) i`,
+        [org],
+      );
+      await db.query(
+        `with stages as (select array_agg(s.id order by s.position) ids from crm_pipeline_stage s
+                           join crm_pipeline p on p.id = s.pipeline_id and p.is_default where s.organization_id = $1 and s.kind = 'open'),
+              customers as (select array_agg(id order by name) ids from crm_customer where organization_id = $1),
+              employees as (select array_agg(id order by code) ids from crm_employee where organization_id = $1),
+              pipeline as (select id from crm_pipeline where organization_id = $1 and is_default)
+         insert into crm_deal (id, created_at, updated_at, organization_id, title, customer_id, pipeline_id, stage_id, assigned_employee_id,
+                               value, currency, probability, priority, status, expected_close_date)
+         select gen_random_uuid(), now() - make_interval(secs => i), now(), $1, 'Deal ' || lpad(i::text, 5, '0'),
+                customers.ids[1 + i % array_length(customers.ids, 1)], pipeline.id, stages.ids[1 + i % array_length(stages.ids, 1)],
+                employees.ids[1 + i % array_length(employees.ids, 1)], (1000 + i * 7)::numeric(18, 2), 'USD', (i * 13) % 101,
+                (array['low', 'medium', 'high', 'urgent'])[1 + i % 4]::crm_deal_priority, 'open', date '2027-01-01' + (i % 300)
+         from generate_series(1, $2) i, stages, customers, employees, pipeline`,
+        [org, size.dealsPerTenant],
       );
     }
     await db.query('commit');

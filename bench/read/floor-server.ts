@@ -57,7 +57,39 @@ async function projects(): Promise<unknown> {
   };
 }
 
-const lists: Record<string, () => Promise<unknown>> = { '/projects': projects };
+async function deals(): Promise<unknown> {
+  const { rows } = await pool.query(
+    `select id, title, value, currency, probability, customer_id, stage_id, assigned_employee_id from crm_deal
+     where organization_id = $1 and deleted_at is null order by created_at desc, id desc limit 50`,
+    [org],
+  );
+  const ids = (key: string) => [...new Set(rows.map((r) => r[key]).filter(Boolean))];
+  const [customers, stages, employees] = await Promise.all([
+    pool.query(`select id, name from crm_customer where id = any($1::uuid[])`, [ids('customer_id')]),
+    pool.query(`select id, name, probability from crm_pipeline_stage where id = any($1::uuid[])`, [ids('stage_id')]),
+    pool.query(`select id, first_name as "firstName", last_name as "lastName" from crm_employee where id = any($1::uuid[])`, [ids('assigned_employee_id')]),
+  ]);
+  const byId = (result: { rows: Row[] }) => new Map(result.rows.map((r) => [r.id, r]));
+  const [customerById, stageById, employeeById] = [byId(customers), byId(stages), byId(employees)];
+  return {
+    deals: {
+      edges: rows.map((r) => ({
+        node: {
+          id: r.id,
+          title: r.title,
+          value: r.value,
+          currency: r.currency,
+          probability: r.probability,
+          customer: customerById.get(r.customer_id) ?? null,
+          stage: stageById.get(r.stage_id),
+          assignedEmployee: employeeById.get(r.assigned_employee_id) ?? null,
+        },
+      })),
+    },
+  };
+}
+
+const lists: Record<string, () => Promise<unknown>> = { '/projects': projects, '/deals': deals };
 
 const server = http.createServer((req, res) => {
   req.resume();

@@ -217,7 +217,7 @@ async function main(): Promise<void> {
     const seedApp = await connectApp(loadConfig({ ...process.env, ...env }), { ownerUrl, appUrl }, { workers: false });
     await seedDemo(seedApp);
     await seedApp.close();
-    console.log(`Writing the dataset: 2 tenants × ${PROJECTS} projects × 10 milestones…`);
+    console.log(`Writing the dataset: 2 tenants × (${PROJECTS} projects × 10 milestones, ${PROJECTS} deals)…`);
     await writeDataset(ownerUrl, { projectsPerTenant: PROJECTS, milestonesPerProject: 10, partnersPerTenant: 100, dealsPerTenant: PROJECTS });
 
     // BENCH_PROFILE=1: a CPU profile of the Tessera process under .tmp/bench-read/profiles.
@@ -233,18 +233,20 @@ async function main(): Promise<void> {
     );
     children.push(postgraphile.child);
     const tesseraUrl = `http://127.0.0.1:${tessera.port}/graphql`;
-    const login = (await post(tesseraUrl, JSON.stringify({
-      query: 'mutation($input: LoginInput!) { login(input: $input) { accessToken organization { id } } }',
-      variables: { input: { email: demoEmail('csr_manager', 'acme'), password: DEMO_PASSWORD } },
-    }), {})) as { login: { accessToken: string; organization: { id: string } } };
-    const organizationId = login.login.organization.id;
+    const login = async (role: string) =>
+      ((await post(tesseraUrl, JSON.stringify({
+        query: 'mutation($input: LoginInput!) { login(input: $input) { accessToken organization { id } } }',
+        variables: { input: { email: demoEmail(role, 'acme'), password: DEMO_PASSWORD } },
+      }), {})) as { login: { accessToken: string; organization: { id: string } } }).login;
+    const organizationId = (await login('csr_manager')).organization.id;
     const floor = await startProcess('floor', process.execPath, [join(__dirname, 'floor-server.js')], { DATABASE_URL: ownerUrl, ORGANIZATION_ID: organizationId, PORT: String(await freePort()) }, /listening (\d+)/);
     children.push(floor.child);
     const pg = { adminUrl: ownerUrl, pid: postmasterPid(embedded.dataDir) };
 
     for (const workload of WORKLOADS) {
+      const { accessToken } = await login(workload.role);
       const participants: Participant[] = [
-        { name: 'Tessera', pid: tessera.child.pid!, spec: { url: tesseraUrl, body: JSON.stringify({ query: workload.tesseraQuery }), headers: { authorization: `Bearer ${login.login.accessToken}` } }, normalize: workload.normalizeTessera },
+        { name: 'Tessera', pid: tessera.child.pid!, spec: { url: tesseraUrl, body: JSON.stringify({ query: workload.tesseraQuery }), headers: { authorization: `Bearer ${accessToken}` } }, normalize: workload.normalizeTessera },
         { name: 'PostGraphile 5', pid: postgraphile.child.pid!, spec: { url: `http://127.0.0.1:${postgraphile.port}/graphql`, body: JSON.stringify({ query: workload.postgraphileQuery }), headers: { 'x-tenant-id': organizationId } }, normalize: workload.normalizePostgraphile },
         { name: 'floor (raw SQL)', pid: floor.child.pid!, spec: { url: `http://127.0.0.1:${floor.port}${workload.floorPath}`, body: '{}', headers: {} }, normalize: workload.normalizeFloor },
       ];

@@ -7,6 +7,8 @@ type Json = Record<string, unknown>;
 export interface Workload {
   key: string;
   title: string;
+  /** The demo role Tessera's requests sign in as. */
+  role: string;
   tesseraQuery: string;
   postgraphileQuery: string;
   /** The floor server's path for this list. */
@@ -42,6 +44,7 @@ function canonicalProject(node: Json, milestones: Json[]) {
 export const projectsWorkload: Workload = {
   key: 'projects',
   title: 'projects(first: 50) with partner and milestones, as a csr_manager',
+  role: 'csr_manager',
   tesseraQuery:
     'query { projects(first: 50) { edges { node { id title status sector partner { id name } milestones { id title status completionPercentage dueDate } } } } }',
   // PostGraphile's own names for the same relations, aliased to the same shape; newest first like Tessera's default order.
@@ -58,4 +61,41 @@ export const projectsWorkload: Workload = {
   },
 };
 
-export const WORKLOADS: Workload[] = [projectsWorkload];
+/** Decimals as exact strings without trailing zeros: "1007.00" and "1007" are the same amount. */
+const decimal = (v: unknown) => (v == null ? v : String(v).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''));
+
+function canonicalDeal(node: Json) {
+  const customer = node.customer as Json | null;
+  const stage = node.stage as Json;
+  const employee = node.assignedEmployee as Json | null;
+  return {
+    id: node.id,
+    title: node.title,
+    value: decimal(node.value),
+    currency: node.currency,
+    probability: node.probability,
+    customer: customer ? { id: customer.id, name: customer.name } : null,
+    stage: { id: stage.id, name: stage.name, probability: stage.probability },
+    assignedEmployee: employee ? { id: employee.id, firstName: employee.firstName, lastName: employee.lastName } : null,
+  };
+}
+
+export const dealsWorkload: Workload = {
+  key: 'deals',
+  title: 'deals(first: 50) with customer, stage and assigned employee, as an admin',
+  role: 'admin',
+  tesseraQuery:
+    'query { deals(first: 50) { edges { node { id title value currency probability customer { id name } stage { id name probability } ' +
+    'assignedEmployee { id firstName lastName } } } } }',
+  postgraphileQuery:
+    'query { deals: allCrmDeals(first: 50, orderBy: [CREATED_AT_DESC, ID_DESC], condition: { deletedAt: null }) { edges { node { id title value currency probability ' +
+    'customer: crmCustomerByCustomerId { id name } stage: crmPipelineStageByStageId { id name probability } ' +
+    'assignedEmployee: crmEmployeeByAssignedEmployeeId { id firstName lastName } } } } }',
+  floorPath: '/deals',
+  normalizeTessera: (data) => edges(data, 'deals').map(canonicalDeal),
+  normalizePostgraphile: (data) => edges(data, 'deals').map(canonicalDeal),
+  normalizeFloor: (data) => edges(data, 'deals').map(canonicalDeal),
+  describe: (c) => `${(c as unknown[]).length} deals with their customer, stage and employee`,
+};
+
+export const WORKLOADS: Workload[] = [projectsWorkload, dealsWorkload];
