@@ -1,6 +1,7 @@
 // Lint: TypeScript rules plus the import boundaries of ARCHITECTURE.md —
 // core imports no domain; a service reaches another domain only through its index.ts;
-// a resolver calls only its own domain's services.
+// a resolver calls only its own domain's services; object types keep type-graphql's per-field
+// resolvers off, and field resolvers take their parent with @Parent().
 import { readdirSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 
@@ -14,6 +15,17 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-function-type': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      // Plain fields read their value straight off the parent; a type-graphql resolver per
+      // scalar field would also keep graphql-jit from inlining the read.
+      'no-restricted-syntax': ['error', {
+        selector: "Decorator > CallExpression[callee.name='ObjectType']:not(:has(Property[key.name='simpleResolvers']))",
+        message: 'Declare @ObjectType({ simpleResolvers: true, ... })',
+      }],
     },
   },
   {

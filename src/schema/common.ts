@@ -23,7 +23,7 @@ export enum OrderDirection {
 }
 registerEnumType(OrderDirection, { name: 'OrderDirection' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field() hasNextPage!: boolean;
   @Field() hasPreviousPage!: boolean;
@@ -53,12 +53,12 @@ export interface ConnectionShape<T> {
 
 /** Declares `<Name>Connection` and `<Name>Edge` object types for a node type. */
 export function Connection<T extends object>(node: ClassType<T>, name = node.name) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field() cursor!: string;
     @Field(() => node) node!: T;
   }
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionType {
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => PageInfo) pageInfo!: PageInfo;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type CryptoKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { unauthenticated } from '../errors';
 
 export interface AccessClaims {
@@ -29,7 +30,14 @@ export async function generateSigningJwk(): Promise<JWK> {
   return { ...jwk, kid: randomUUID(), alg: 'EdDSA', use: 'sig' };
 }
 
+/** Verified tokens remembered (by their exact text) so that a signature is checked once, not per request. */
+const VERIFIED_TOKENS = 10_000;
+
 export class KeyRing {
+  // The ring's keys never change while it lives, so a token verified once stays verified; only its
+  // expiry is checked again on each use. Revocation is the session lookup's business, not this.
+  private readonly verified = new LRUCache<string, { claims: AccessClaims; expiresAt: number }>({ max: VERIFIED_TOKENS });
+
   private constructor(
     private readonly keys: RingKey[],
     private readonly issuer: string,
@@ -77,6 +85,8 @@ export class KeyRing {
   }
 
   async verify(token: string): Promise<AccessClaims> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.claims;
     try {
       const { payload } = await jwtVerify(
         token,
@@ -87,8 +97,10 @@ export class KeyRing {
         },
         { issuer: this.issuer, audience: this.audience, algorithms: ['EdDSA'] },
       );
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new Error('malformed claims');
-      return { sub: payload.sub, sid: payload.sid, org: typeof payload.org === 'string' ? payload.org : undefined };
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') throw new Error('malformed claims');
+      const claims = { sub: payload.sub, sid: payload.sid, org: typeof payload.org === 'string' ? payload.org : undefined };
+      this.verified.set(token, { claims, expiresAt: payload.exp * 1000 });
+      return claims;
     } catch {
       throw unauthenticated('Invalid or expired access token');
     }

@@ -5,7 +5,8 @@
  * limiter of the same size takes over for this process rather than letting everything through.
  *
  *   auth     per operation field, IP and email: the fields in AUTH_OPERATION_FIELDS
- *   general  every GraphQL operation, per user (per IP when anonymous)
+ *   general  every GraphQL operation, per user (per IP when anonymous); counted in memory and
+ *            written to the store in batches (AggregatedLimiter)
  *   uploads  per user (per IP when anonymous): the files module calls consumeUploadLimit(ctx)
  *
  * A refusal is DomainError RATE_LIMITED with `extensions.retryAfter` (seconds), HTTP 429 and a
@@ -50,8 +51,63 @@ export function rateLimitedError(retryAfterSeconds: number): DomainError {
   });
 }
 
+/** How often the general limit's locally counted points are written to the store. */
+const GENERAL_FLUSH_MS = 50;
+
+/**
+ * The general limit counts every operation, and taking each point in the store would cost every
+ * request a round trip and a committed write. Here points are counted in memory and added to the
+ * store in one increment per caller every GENERAL_FLUSH_MS; the store's answer (the points of every
+ * process) then replaces the local view. Within one process the count is exact; across processes
+ * a caller can overshoot by what the other processes let through in the last GENERAL_FLUSH_MS.
+ */
+class AggregatedLimiter {
+  private readonly callers = new Map<string, { synced: number; pending: number; resetAt: number }>();
+  private flushing?: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: RateLimiterAbstract,
+    private readonly points: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Takes a point, or throws the RateLimiterRes the store would have thrown. */
+  consume(key: string): void {
+    const now = Date.now();
+    let caller = this.callers.get(key);
+    // Points not yet written when their window ended belong to that window: they go with it.
+    if (!caller || caller.resetAt <= now) this.callers.set(key, (caller = { synced: 0, pending: 0, resetAt: now + this.windowMs }));
+    const taken = caller.synced + caller.pending;
+    if (taken >= this.points) throw new RateLimiterRes(0, caller.resetAt - now, taken + 1, false);
+    caller.pending += 1;
+    this.flushing ??= setTimeout(() => this.flush(), GENERAL_FLUSH_MS).unref();
+  }
+
+  private flush(): void {
+    this.flushing = undefined;
+    const now = Date.now();
+    for (const [key, caller] of this.callers) {
+      if (!caller.pending) {
+        if (caller.resetAt <= now) this.callers.delete(key);
+        continue;
+      }
+      const points = caller.pending;
+      caller.pending = 0;
+      this.store.penalty(key, points).then(
+        (res) => {
+          caller.synced = res.consumedPoints;
+          caller.resetAt = Date.now() + res.msBeforeNext;
+        },
+        // The store has an in-memory insurance limiter; a failure here only loses the sync.
+        () => undefined,
+      );
+    }
+  }
+}
+
 export class RateLimits {
   private readonly limiters: Record<LimiterName, RateLimiterAbstract>;
+  private readonly general: AggregatedLimiter;
 
   constructor(
     store: RateLimitStore,
@@ -74,12 +130,14 @@ export class RateLimits {
       });
     };
     this.limiters = { auth: make('auth', limits.auth), general: make('general', limits.general), uploads: make('uploads', limits.uploads) };
+    this.general = new AggregatedLimiter(this.limiters.general, limits.general, limits.windowSeconds * 1000);
   }
 
   /** Takes one point from `key` in `limiter`, or throws RATE_LIMITED. */
   async consume(limiter: LimiterName, key: string): Promise<void> {
     try {
-      await this.limiters[limiter].consume(key);
+      if (limiter === 'general') this.general.consume(key);
+      else await this.limiters[limiter].consume(key);
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         this.metrics.rateLimited.inc({ limiter });

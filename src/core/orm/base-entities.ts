@@ -12,7 +12,7 @@ export interface TenantFilterParams {
   organizationId: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export abstract class BaseEntity {
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -37,7 +37,7 @@ export abstract class BaseEntity {
     return { organizationId: args.organizationId };
   },
 })
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export abstract class TenantEntity extends BaseEntity {
   // Referenced by name so that core imports no domain; stamped by TenantSubscriber on insert.
   @ManyToOne({ entity: 'Organization', mapToPk: true, fieldName: 'organization_id', deleteRule: 'cascade', index: true })

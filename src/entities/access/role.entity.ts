@@ -3,7 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { TenantEntity } from '../../core/orm/base-entities';
 
 /** A named set of permissions (`resource:action[:scope]`). System roles are created from templates per organization. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'access_role' })
 @Unique({ properties: ['organizationId', 'key'] })
 export class Role extends TenantEntity {

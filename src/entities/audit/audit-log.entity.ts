@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
  * row's content and the previous row's hash in the same chain (one chain per organization,
  * one for platform events with no organization). The app role may only INSERT and SELECT.
  */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'audit_log' })
 @Unique({ properties: ['organizationId', 'seq'] })
 @Index({ name: 'audit_log_org_created_idx', expression: 'create index audit_log_org_created_idx on audit_log (organization_id, created_at desc)' })

@@ -30,7 +30,7 @@ export enum CustomerStatus {
 registerEnumType(CustomerStatus, { name: 'CustomerStatus' });
 
 /** A member of staff; `salary` is exposed only with employee:read_sensitive (see the resolver). */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_employee' })
 @Unique({ properties: ['organizationId', 'code'] })
 export class Employee extends TenantEntity {
@@ -60,7 +60,7 @@ export class Employee extends TenantEntity {
   @Field() @Property({ type: 'boolean' }) isActive: boolean = true;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_vendor' })
 export class Vendor extends TenantEntity {
   @Field() @Property({ type: 'text' }) name!: string;
@@ -75,7 +75,7 @@ export class Vendor extends TenantEntity {
   assignedEmployeeId?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_customer' })
 @Index({ properties: ['organizationId', 'status'] })
 export class Customer extends TenantEntity {
@@ -120,7 +120,7 @@ export class Customer extends TenantEntity {
   deletedAt?: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_contact' })
 export class Contact extends TenantEntity {
   @Field(() => ID, { nullable: true })

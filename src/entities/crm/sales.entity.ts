@@ -71,7 +71,7 @@ registerEnumType(QuotationStatus, { name: 'QuotationStatus', description: 'draft
 
 const money = () => ({ type: 'decimal', precision: 18, scale: 2 }) as const;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_lead' })
 @Index({ properties: ['organizationId', 'status'] })
 export class Lead extends TenantEntity {
@@ -120,7 +120,7 @@ export class Lead extends TenantEntity {
   @Field(() => Date, { nullable: true }) @Property({ type: 'timestamptz', nullable: true }) deletedAt?: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_pipeline' })
 @Index({ name: 'crm_pipeline_one_default', expression: 'create unique index "crm_pipeline_one_default" on "crm_pipeline" ("organization_id") where "is_default"' })
 export class Pipeline extends TenantEntity {
@@ -129,7 +129,7 @@ export class Pipeline extends TenantEntity {
   @Field({ description: 'The organization’s default pipeline (one per organization)' }) @Property({ type: 'boolean' }) isDefault: boolean = false;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_pipeline_stage' })
 @Unique({ properties: ['pipelineId', 'position'] })
 export class PipelineStage extends TenantEntity {
@@ -146,7 +146,7 @@ export class PipelineStage extends TenantEntity {
   kind: StageKind = StageKind.OPEN;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_deal' })
 @Index({ properties: ['organizationId', 'stageId'] })
 // The default list order (newest first, id as tie-breaker) read straight off the index.
@@ -202,7 +202,7 @@ export class Deal extends TenantEntity {
   @Field(() => Date, { nullable: true }) @Property({ type: 'timestamptz', nullable: true }) deletedAt?: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_activity' })
 export class Activity extends TenantEntity {
   @Field(() => ActivityType)
@@ -239,7 +239,7 @@ export class Activity extends TenantEntity {
   createdBy?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_quotation' })
 @Unique({ properties: ['organizationId', 'number'] })
 export class Quotation extends TenantEntity {
@@ -277,7 +277,7 @@ export class Quotation extends TenantEntity {
   createdBy?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_quotation_item' })
 export class QuotationItem extends TenantEntity {
   @Field(() => ID)
@@ -294,7 +294,7 @@ export class QuotationItem extends TenantEntity {
   @Field(() => DecimalScalar) @Property(money()) total!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'crm_sales_target' })
 export class SalesTarget extends TenantEntity {
   @Field() @Property({ type: 'text' }) name!: string;

@@ -20,7 +20,7 @@ export enum DisbursementStatus {
 registerEnumType(DisbursementStatus, { name: 'DisbursementStatus' });
 
 /** The CSR budget of one financial year; its sector allocations never add up to more than total. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_budget' })
 @Unique({ properties: ['organizationId', 'financialYear'] })
 @Check({ name: 'csr_budget_total_check', expression: 'total > 0' })
@@ -39,7 +39,7 @@ export class Budget extends TenantEntity {
 }
 
 /** One sector's share of a budget; `spent` moves only with approved expenses, never above `allocated`. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_budget_allocation' })
 @Unique({ properties: ['budgetId', 'sector'] })
 @Check({ name: 'csr_budget_allocation_spent_check', expression: 'spent >= 0 and spent <= allocated' })
@@ -62,7 +62,7 @@ export class BudgetAllocation extends TenantEntity {
 }
 
 /** An expense of a project charged to a sector allocation; approving it moves the allocation's and the project's totals. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_expense' })
 @Index({ properties: ['organizationId', 'status'] })
 @Check({ name: 'csr_expense_amount_check', expression: 'amount > 0' })
@@ -121,7 +121,7 @@ export class Expense extends TenantEntity {
 }
 
 /** Funds sent to a recipient partner (for a project), tracked by status and payment reference. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_disbursement' })
 @Check({ name: 'csr_disbursement_amount_check', expression: 'amount > 0' })
 export class Disbursement extends TenantEntity {

@@ -11,7 +11,7 @@ export enum PartnerType {
 registerEnumType(PartnerType, { name: 'PartnerType' });
 
 /** A partner organization inside a tenant: the CSR team itself, a recipient running projects, or a vendor. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_partner' })
 @Index({ properties: ['organizationId', 'name'] })
 export class Partner extends TenantEntity {
@@ -56,7 +56,7 @@ export class Partner extends TenantEntity {
  * Links a user of the organization to the partner they act for (a recipient's partner). One
  * partner per user and organization; a user with `own` scope sees that partner's projects only.
  */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_partner_member' })
 @Unique({ properties: ['organizationId', 'userId'] })
 export class PartnerMember extends TenantEntity {

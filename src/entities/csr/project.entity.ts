@@ -31,7 +31,7 @@ export enum MilestoneStatus {
 registerEnumType(MilestoneStatus, { name: 'MilestoneStatus' });
 
 /** A CSR project run by a recipient partner. actualExpenditure is the sum of its approved expenses. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_project' })
 @Index({ properties: ['organizationId', 'status'] })
 // The default list order (newest first, id as tie-breaker) read straight off the index.
@@ -80,7 +80,7 @@ export class Project extends TenantEntity {
 }
 
 /** A milestone of a project: progress 0–100; approved (by someone allowed to) only at 100 %. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_milestone' })
 @Index({ properties: ['organizationId', 'status', 'dueDate'] })
 @Check({ name: 'csr_milestone_completion_check', expression: 'completion_percentage between 0 and 100' })

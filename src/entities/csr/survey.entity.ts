@@ -23,7 +23,7 @@ export enum QuestionType {
 registerEnumType(QuestionType, { name: 'QuestionType' });
 
 /** One question of a survey (stored in the survey's `questions` document). */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SurveyQuestion {
   @Field({ description: 'Key of the question, unique in its survey; answers are keyed by it' }) key!: string;
   @Field() label!: string;
@@ -33,7 +33,7 @@ export class SurveyQuestion {
 }
 
 /** A survey of a project: drafted, opened for responses, closed. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_survey' })
 export class Survey extends TenantEntity {
   @Field(() => ID)
@@ -62,7 +62,7 @@ export class Survey extends TenantEntity {
 }
 
 /** One response to an open survey; answers keyed by question key, checked against the question types. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_survey_response' })
 export class SurveyResponse extends TenantEntity {
   @Field(() => ID)
@@ -79,7 +79,7 @@ export class SurveyResponse extends TenantEntity {
 }
 
 /** A key performance indicator of a project: baseline, target and the current (latest measured) value. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_kpi' })
 @Check({ name: 'csr_kpi_target_check', expression: 'target <> baseline' })
 export class Kpi extends TenantEntity {
@@ -109,7 +109,7 @@ export class Kpi extends TenantEntity {
 }
 
 /** A measured value of a KPI on a date. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'csr_kpi_measurement' })
 export class KpiMeasurement extends TenantEntity {
   @Field(() => ID)

@@ -13,7 +13,7 @@ export enum FileStatus {
 registerEnumType(FileStatus, { name: 'FileStatus' });
 
 /** An uploaded file of an organization. The bytes live in object storage under storageKey. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'files_file' })
 @Index({ properties: ['organizationId', 'status'] })
 export class File extends TenantEntity {

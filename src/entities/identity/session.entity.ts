@@ -6,7 +6,7 @@ import { BaseEntity } from '../../core/orm/base-entities';
  * One signed-in device. Its refresh tokens form one rotation family: replaying a rotated token
  * revokes the session. Access tokens carry the session id, so revocation takes effect at once.
  */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'identity_session' })
 export class Session extends BaseEntity {
   @ManyToOne({ entity: 'User', mapToPk: true, fieldName: 'user_id', deleteRule: 'cascade', index: true })

@@ -11,7 +11,7 @@ export enum UserStatus {
 registerEnumType(UserStatus, { name: 'UserStatus' });
 
 /** A person who can sign in. Platform-level: a user may belong to several organizations. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'identity_user' })
 export class User extends BaseEntity {
   @Field()

@@ -17,7 +17,7 @@ registerEnumType(BackgroundJobStatus, { name: 'BackgroundJobStatus', description
  * transactions of their own; its id is derived from the job's idempotency key, so enqueueing
  * the same job twice gives the same row.
  */
-@ObjectType({ description: 'A background job of the organization: type, status, progress, attempts, error and timings' })
+@ObjectType({ simpleResolvers: true, description: 'A background job of the organization: type, status, progress, attempts, error and timings' })
 @Entity({ tableName: 'background_job' })
 @Index({ properties: ['organizationId', 'createdAt'] })
 export class BackgroundJob extends TenantEntity {

@@ -4,7 +4,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { TenantEntity } from '../../core/orm/base-entities';
 
 /** Something that happened to one user in one organization (password changed, signed out by an admin…). */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'notifications_notification' })
 @Index({ name: 'notifications_notification_recipient_idx', properties: ['organizationId', 'userId', 'createdAt'] })
 export class Notification extends TenantEntity {

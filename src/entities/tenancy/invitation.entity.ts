@@ -12,7 +12,7 @@ export enum InvitationStatus {
 registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
 
 /** An invitation by email to join an organization with given roles; expiring, single use, token stored hashed. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'tenancy_invitation' })
 export class Invitation extends TenantEntity {
   @Field()

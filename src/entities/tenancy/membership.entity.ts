@@ -9,7 +9,7 @@ export enum MembershipStatus {
 registerEnumType(MembershipStatus, { name: 'MembershipStatus' });
 
 /** A user's place in an organization; the roles it holds are RoleAssignments. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'tenancy_membership' })
 @Unique({ properties: ['organizationId', 'userId'] })
 export class Membership extends TenantEntity {

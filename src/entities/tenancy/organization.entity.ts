@@ -11,7 +11,7 @@ export enum OrganizationStatus {
 }
 registerEnumType(OrganizationStatus, { name: 'OrganizationStatus' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OrganizationQuotas {
   @Field(() => Int) maxUsers!: number;
   @Field(() => Int) maxStorageGb!: number;
@@ -21,14 +21,14 @@ export class OrganizationQuotas {
   @Field(() => [String]) modules!: string[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OrganizationBranding {
   @Field(() => String, { nullable: true }) logoUrl?: string | null;
   @Field(() => String, { nullable: true }) primaryColor?: string | null;
   @Field(() => String, { nullable: true }) secondaryColor?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PostalAddress {
   @Field(() => String, { nullable: true }) line1?: string | null;
   @Field(() => String, { nullable: true }) line2?: string | null;
@@ -47,7 +47,7 @@ export const DEFAULT_QUOTAS: OrganizationQuotas = {
 };
 
 /** The tenant. Every tenant-owned row points at one organization. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity({ tableName: 'tenancy_organization' })
 export class Organization extends BaseEntity {
   @Field()

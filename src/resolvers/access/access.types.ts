@@ -1,7 +1,7 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength } from 'class-validator';
 
-@ObjectType({ description: 'A permission of the catalog; roles hold them as `resource:action` or `resource:action:own`' })
+@ObjectType({ simpleResolvers: true, description: 'A permission of the catalog; roles hold them as `resource:action` or `resource:action:own`' })
 export class PermissionDefinition {
   @Field() key!: string;
   @Field() description!: string;

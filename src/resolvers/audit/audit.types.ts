@@ -18,7 +18,7 @@ export class AuditLogsArgs extends PageArgs {
   @Field(() => AuditLogFilter, { nullable: true }) filter?: AuditLogFilter;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuditChainReport {
   @Field() valid!: boolean;
   @Field(() => Int) checkedCount!: number;

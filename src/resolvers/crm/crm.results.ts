@@ -4,38 +4,38 @@ import { DecimalScalar } from '../../schema/scalars';
 import { Contact, Customer, CustomerStatus } from '../../entities/crm/people.entity';
 import { Deal, DealStatus, Lead, LeadStatus } from '../../entities/crm/sales.entity';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CustomerStatusCount {
   @Field(() => CustomerStatus) status!: CustomerStatus;
   @Field(() => Int) count!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CustomerTypeCount {
   @Field() customerType!: string;
   @Field(() => Int) count!: number;
 }
 
-@ObjectType({ description: 'Counts of the organization’s customers (deleted ones excluded)' })
+@ObjectType({ simpleResolvers: true, description: 'Counts of the organization’s customers (deleted ones excluded)' })
 export class CustomerStatistics {
   @Field(() => Int) total!: number;
   @Field(() => [CustomerStatusCount]) byStatus!: CustomerStatusCount[];
   @Field(() => [CustomerTypeCount]) byType!: CustomerTypeCount[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LeadStatusCount {
   @Field(() => LeadStatus) status!: LeadStatus;
   @Field(() => Int) count!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LeadSourceCount {
   @Field() source!: string;
   @Field(() => Int) count!: number;
 }
 
-@ObjectType({ description: 'Counts of the leads you may read (deleted ones excluded)' })
+@ObjectType({ simpleResolvers: true, description: 'Counts of the leads you may read (deleted ones excluded)' })
 export class LeadStatistics {
   @Field(() => Int) total!: number;
   @Field(() => Int) converted!: number;
@@ -44,14 +44,14 @@ export class LeadStatistics {
   @Field(() => Number, { nullable: true }) averageScore!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DealStatusFigures {
   @Field(() => DealStatus) status!: DealStatus;
   @Field(() => Int) count!: number;
   @Field(() => DecimalScalar) value!: string;
 }
 
-@ObjectType({ description: 'Open deals in one stage' })
+@ObjectType({ simpleResolvers: true, description: 'Open deals in one stage' })
 export class DealStageFigures {
   @Field(() => ID) stageId!: string;
   @Field() name!: string;
@@ -62,7 +62,7 @@ export class DealStageFigures {
   @Field(() => DecimalScalar, { description: 'Sum of value × probability / 100' }) weightedValue!: string;
 }
 
-@ObjectType({ description: 'Deals you may read in one pipeline: open deals by stage, and won/lost deals closed in the period' })
+@ObjectType({ simpleResolvers: true, description: 'Deals you may read in one pipeline: open deals by stage, and won/lost deals closed in the period' })
 export class DealStatistics {
   @Field(() => [DealStatusFigures]) byStatus!: DealStatusFigures[];
   @Field(() => [DealStageFigures]) byStage!: DealStageFigures[];
@@ -75,7 +75,7 @@ export class DealStatistics {
   @Field(() => DecimalScalar) lostValue!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ConvertLeadPayload {
   @Field(() => Lead) lead!: Lead;
   @Field(() => Customer) customer!: Customer;
@@ -83,7 +83,7 @@ export class ConvertLeadPayload {
   @Field(() => Deal, { nullable: true }) deal!: Deal | null;
 }
 
-@ObjectType({ description: 'A deal changed stage (moved, won or lost)' })
+@ObjectType({ simpleResolvers: true, description: 'A deal changed stage (moved, won or lost)' })
 export class DealStageChange {
   @Field(() => ID) dealId!: string;
   @Field(() => ID) fromStageId!: string;
@@ -94,7 +94,7 @@ export class DealStageChange {
   @Field() changedAt!: Date;
 }
 
-@ObjectType({ description: 'A lead was converted' })
+@ObjectType({ simpleResolvers: true, description: 'A lead was converted' })
 export class LeadConversion {
   @Field(() => ID) leadId!: string;
   @Field(() => ID) customerId!: string;

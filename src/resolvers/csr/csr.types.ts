@@ -300,13 +300,13 @@ export class RecordKpiMeasurementInput {
 }
 
 // ---- Dashboard ----
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CsrCount {
   @Field() key!: string;
   @Field(() => Int) count!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SectorBudgetUse {
   @Field(() => Int) financialYear!: number;
   @Field(() => Sector) sector!: Sector;
@@ -316,7 +316,7 @@ export class SectorBudgetUse {
   @Field(() => Float, { description: 'spent / allocated in percent (two decimals)' }) utilisation!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DashboardMilestone {
   @Field(() => ID) id!: string;
   @Field(() => ID) projectId!: string;
@@ -327,7 +327,7 @@ export class DashboardMilestone {
   @Field(() => Int) completionPercentage!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ManagerDashboard {
   @Field(() => [CsrCount]) projectsByStatus!: CsrCount[];
   @Field(() => [CsrCount]) projectsBySector!: CsrCount[];
@@ -336,14 +336,14 @@ export class ManagerDashboard {
   @Field(() => [DashboardMilestone], { description: 'The ten most overdue' }) overdueMilestones!: DashboardMilestone[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class FinanceDashboard {
   @Field(() => [SectorBudgetUse], { description: 'By year and sector (one year if requested)' }) allocations!: SectorBudgetUse[];
   @Field(() => Int) pendingExpenseCount!: number;
   @Field(() => DecimalScalar) pendingExpenseTotal!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class KpiProgress {
   @Field(() => ID) kpiId!: string;
   @Field(() => ID) projectId!: string;
@@ -355,7 +355,7 @@ export class KpiProgress {
   @Field(() => Float, { description: 'Progress from baseline toward target, 0–100' }) progress!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SurveyResponseRate {
   @Field(() => ID) surveyId!: string;
   @Field(() => ID) projectId!: string;
@@ -367,13 +367,13 @@ export class SurveyResponseRate {
   @Field(() => Float, { nullable: true, description: 'respondents / expected in percent; null without expected respondents' }) responseRate!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MeDashboard {
   @Field(() => [KpiProgress]) kpis!: KpiProgress[];
   @Field(() => [SurveyResponseRate]) surveys!: SurveyResponseRate[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RecipientProjectSummary {
   @Field(() => ID) id!: string;
   @Field() title!: string;
@@ -383,13 +383,13 @@ export class RecipientProjectSummary {
   @Field(() => Float) averageCompletion!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RecipientDashboard {
   @Field(() => [RecipientProjectSummary]) projects!: RecipientProjectSummary[];
   @Field(() => [DashboardMilestone], { description: 'Open milestones, soonest due first (ten)' }) nextMilestones!: DashboardMilestone[];
 }
 
-@ObjectType({ description: 'CSR figures per role; a section is null when the caller’s permissions do not reach it' })
+@ObjectType({ simpleResolvers: true, description: 'CSR figures per role; a section is null when the caller’s permissions do not reach it' })
 export class CsrDashboard {
   @Field(() => ManagerDashboard, { nullable: true }) manager!: ManagerDashboard | null;
   @Field(() => FinanceDashboard, { nullable: true }) finance!: FinanceDashboard | null;
@@ -397,7 +397,7 @@ export class CsrDashboard {
   @Field(() => RecipientDashboard, { nullable: true }) recipient!: RecipientDashboard | null;
 }
 
-@ObjectType({ description: 'A milestone change (milestoneUpdated)' })
+@ObjectType({ simpleResolvers: true, description: 'A milestone change (milestoneUpdated)' })
 export class MilestoneUpdate {
   @Field(() => ID) projectId!: string;
   @Field(() => ID) milestoneId!: string;
@@ -405,7 +405,7 @@ export class MilestoneUpdate {
   @Field(() => Int) completionPercentage!: number;
 }
 
-@ObjectType({ description: 'An approved expense and the totals it moved (expenseApproved)' })
+@ObjectType({ simpleResolvers: true, description: 'An approved expense and the totals it moved (expenseApproved)' })
 export class ExpenseApproval {
   @Field(() => ID) expenseId!: string;
   @Field(() => ID) projectId!: string;

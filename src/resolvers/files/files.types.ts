@@ -13,7 +13,7 @@ export class CreateUploadInput {
   @Field(() => Int, { description: 'Exact size in bytes; the upload must send exactly this many' }) @IsInt() @Min(1) size!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreateUploadPayload {
   @Field(() => File) file!: File;
   @Field({ description: 'PUT the bytes here (no Authorization header) before expiresAt' }) uploadUrl!: string;

@@ -7,7 +7,7 @@ import { Connection } from '../../schema/common';
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuthPayload {
   @Field() accessToken!: string;
   @Field() refreshToken!: string;
@@ -37,13 +37,13 @@ export class LoginInput {
   totpCode?: string;
 }
 
-@ObjectType({ description: 'A TOTP secret being enrolled: add it to an authenticator app, then confirmMfa with a code' })
+@ObjectType({ simpleResolvers: true, description: 'A TOTP secret being enrolled: add it to an authenticator app, then confirmMfa with a code' })
 export class MfaEnrolment {
   @Field({ description: 'Base32 secret, for typing into the app by hand' }) secret!: string;
   @Field({ description: 'otpauth:// URI, for a QR code' }) otpauthUrl!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MfaRecoveryCodes {
   @Field(() => [String], { description: 'Single-use codes that stand in for a TOTP code; shown only once' }) recoveryCodes!: string[];
 }

@@ -17,7 +17,7 @@ export class BackgroundJobsArgs extends PageArgs {
   @Field(() => BackgroundJobFilter, { nullable: true }) filter?: BackgroundJobFilter;
 }
 
-@ObjectType({ description: 'A status change or progress report of a background job' })
+@ObjectType({ simpleResolvers: true, description: 'A status change or progress report of a background job' })
 export class JobProgressUpdate {
   @Field(() => ID, { description: 'The backgroundJob id' }) jobId!: string;
   @Field() type!: string;
