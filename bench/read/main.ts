@@ -14,8 +14,9 @@
  * 4. Writes: createMilestone + approveMilestone through Tessera, req/s and statements each.
  *
  * Env: BENCH_SECONDS (per round, 8), BENCH_ROUNDS (3), BENCH_CONNECTIONS (8), BENCH_PROJECTS
- * (per tenant, 5000), BENCH_PROFILE (1: CPU profile of Tessera),
- * BENCH_TOP_STATEMENTS (1: PostgreSQL's most expensive statements at the end).
+ * (per tenant, 5000), BENCH_MUTATIONS (of each kind, 300), BENCH_PROFILE (1: CPU profile of Tessera),
+ * BENCH_TOP_STATEMENTS (1: PostgreSQL's most expensive statements at the end), BENCH_WORKLOADS
+ * (e.g. deals,writes: only those).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -34,6 +35,7 @@ import { DEMO_PASSWORD, demoEmail, seedDemo } from '../../src/seed';
 import { writeDataset } from './dataset';
 import { median, postgresCpuSeconds, postmasterPid, processCpuSeconds, runWrk, statementsExecuted, wrkScript, type HttpRequestSpec, type LoadResult } from './measure';
 import { WORKLOADS, type Workload } from './workloads';
+import { measureWrites } from './writes';
 
 const ROOT = resolve(__dirname, '../../..');
 const PEERS = join(ROOT, 'bench/peers');
@@ -41,6 +43,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 5000);
+const MUTATIONS = Number(process.env.BENCH_MUTATIONS ?? 300);
 
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -243,7 +246,8 @@ async function main(): Promise<void> {
     children.push(floor.child);
     const pg = { adminUrl: ownerUrl, pid: postmasterPid(embedded.dataDir) };
 
-    for (const workload of WORKLOADS) {
+    const only = process.env.BENCH_WORKLOADS?.split(',');
+    for (const workload of WORKLOADS.filter((w) => !only || only.includes(w.key))) {
       const { accessToken } = await login(workload.role);
       const participants: Participant[] = [
         { name: 'Tessera', pid: tessera.child.pid!, spec: { url: tesseraUrl, body: JSON.stringify({ query: workload.tesseraQuery }), headers: { authorization: `Bearer ${accessToken}` } }, normalize: workload.normalizeTessera },
@@ -267,6 +271,13 @@ async function main(): Promise<void> {
         }
       }
       report(workload, participants.map((p) => p.name), samples);
+    }
+    if (!only || only.includes('writes')) {
+      const { accessToken } = await login('csr_manager');
+      const phases = await measureWrites({ url: tesseraUrl, token: accessToken, ownerUrl, organizationId, count: MUTATIONS, concurrency: CONNECTIONS });
+      console.log(`\nWrites through Tessera as a csr_manager — ${MUTATIONS} of each, ${CONNECTIONS} in flight (each in its own transaction, audited)`);
+      console.log('mutation                           per second   statements/mutation');
+      for (const p of phases) console.log(`${p.name.padEnd(34)} ${p.perSecond.toFixed(0).padStart(10)}   ${p.statementsPerMutation.toFixed(2).padStart(19)}`);
     }
     if (process.env.BENCH_TOP_STATEMENTS) await printTopStatements(ownerUrl);
   } finally {

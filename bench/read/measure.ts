@@ -18,9 +18,19 @@ export function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
-/** CPU seconds of the PostgreSQL server: the postmaster and all its children (backends, writers). */
+/** utime + stime + cutime + cstime: the process and its children that have exited, in seconds. */
+function processAndReapedCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
+/**
+ * CPU seconds of the PostgreSQL server: the postmaster, its live children (backends, writers),
+ * and the children that have exited (a pool closing idle connections), which it has reaped.
+ */
 export function postgresCpuSeconds(postmasterPid: number): number {
-  let total = processCpuSeconds(postmasterPid);
+  let total = processAndReapedCpuSeconds(postmasterPid);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
