@@ -194,6 +194,7 @@ async function main(): Promise<void> {
     const stats = new Client({ connectionString: ownerUrl });
     await stats.connect();
     await stats.query('create extension if not exists pg_stat_statements');
+    await stats.query('select pg_stat_statements_reset()');
     await stats.end();
     const appPassword = randomBytes(12).toString('hex');
     const appUrl = withCredentials(ownerUrl, APP_ROLE, appPassword);

@@ -4,22 +4,23 @@ import { Migration } from '@mikro-orm/migrations';
  * app_open_request: the first statement of every signed-in request. It applies the request's
  * row-level-security scope (the three settings RequestDb would otherwise set in a statement of
  * their own) and then, under that scope, resolves the caller: live session, active user, active
- * membership and its grants. plpgsql runs the two in order and keeps the lookup's plan for the
- * session, so a request saves a round trip and a planning pass. SECURITY INVOKER: the app role's
+ * membership and its grants (comma-separated: joining the roles' lists costs less than sorting
+ * them into one array; the caller makes a set of them). plpgsql runs the two in order and keeps
+ * the lookup's plan for the session, so a request saves a round trip and a planning pass. SECURITY INVOKER: the app role's
  * row-level security applies as before.
  */
 export class Migration20261121040000OpenRequest extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create or replace function app_open_request(
         p_tenant text, p_user text, p_platform text, p_session_id uuid, p_user_id uuid, p_organization_id uuid)
-      returns table (viewer_is_platform_operator boolean, viewer_membership_id uuid, viewer_permissions text[])
+      returns table (viewer_is_platform_operator boolean, viewer_membership_id uuid, viewer_permissions text)
       language plpgsql as $$
       begin
         perform set_config('app.tenant_id', p_tenant, true), set_config('app.user_id', p_user, true), set_config('app.platform', p_platform, true);
         return query
           select u.is_platform_operator, m.id,
-            (select array_agg(distinct p) from access_role_assignment ra
-               join access_role r on r.id = ra.role_id, unnest(r.permissions) p
+            (select string_agg(array_to_string(r.permissions, ','), ',') from access_role_assignment ra
+               join access_role r on r.id = ra.role_id
               where ra.membership_id = m.id)
           from identity_session s
           join identity_user u on u.id = s.user_id and u.status = 'active'

@@ -127,15 +127,22 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
 
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(orderProps.map((p) => node[p])), node: node as T }));
+  const cursorOf = (node: Row) => encodeCursor(orderProps.map((p) => node[p]));
+  // Encoded only when a client selects it (most lists ask for pageInfo.endCursor alone).
+  const edges = nodes.map((node) => ({
+    node: node as T,
+    get cursor() {
+      return cursorOf(node);
+    },
+  }));
   let count: Promise<number> | undefined;
   return {
     edges,
     pageInfo: {
       hasNextPage,
       hasPreviousPage: Boolean(req.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: nodes.length ? cursorOf(nodes[0]) : null,
+      endCursor: nodes.length ? cursorOf(nodes[nodes.length - 1]) : null,
     },
     count: () =>
       (count ??= db

@@ -4,7 +4,8 @@ import type { ViewerResolver } from '../../core/context/request-context';
 interface ViewerRow {
   viewer_is_platform_operator: boolean;
   viewer_membership_id: string | null;
-  viewer_permissions: string[] | null;
+  /** The grants of all the member's roles, comma-separated (duplicates possible). */
+  viewer_permissions: string | null;
 }
 
 // The request's first statement: applies its row-level-security scope, then looks the caller up
@@ -29,7 +30,7 @@ export const resolveViewer: ViewerResolver = async (db, claims) => {
     sessionId: claims.sessionId,
     organizationId: claims.organizationId ?? null,
     membershipId: row.viewer_membership_id,
-    permissions: new Set(row.viewer_permissions ?? []),
+    permissions: new Set(row.viewer_permissions ? row.viewer_permissions.split(',') : []),
     isPlatformOperator: row.viewer_is_platform_operator,
   };
 };
