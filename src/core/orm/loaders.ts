@@ -8,7 +8,7 @@
 import DataLoader from 'dataloader';
 import { isUuid } from '../ids';
 import type { RequestDb } from './request-db';
-import { columnsOf, scopedSelect, shapeOf } from './rows';
+import { columnsOf, selectByKeys, shapeOf } from './rows';
 
 type EntityClass = abstract new (...args: never[]) => object;
 type Row = Record<string, unknown>;
@@ -25,7 +25,7 @@ export class Loaders {
     const columns = this.columns(entity, select);
     return this.loader(`${entity.name}#id#${columns?.join(',') ?? '*'}`, async (ids) => {
       const { hydrate } = shapeOf(this.db, entity);
-      const rows: Row[] = (await this.db.read((trx) => scopedSelect(this.db, trx, entity, undefined, columns).whereIn('id', [...ids]))).map(hydrate);
+      const rows = (await this.db.read((trx) => selectByKeys(this.db, trx, entity, 'id', ids, { columns }))).map(hydrate);
       const byId = new Map(rows.map((r) => [r.id as string, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }).load(id) as Promise<T | null>;
@@ -41,9 +41,7 @@ export class Loaders {
     }
     return this.loader(`${entity.name}#${property}#${columns?.join(',') ?? '*'}`, async (values) => {
       const { hydrate } = shapeOf(this.db, entity);
-      const rows: Row[] = (
-        await this.db.read((trx) => scopedSelect(this.db, trx, entity, undefined, columns).whereIn(column, [...values]).orderBy('id'))
-      ).map(hydrate);
+      const rows = (await this.db.read((trx) => selectByKeys(this.db, trx, entity, column, values, { columns, orderById: true }))).map(hydrate);
       const groups = new Map<string, Row[]>();
       for (const r of rows) {
         const key = r[property] as string;

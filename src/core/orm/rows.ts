@@ -3,12 +3,14 @@
  * query builders that always carry the tenant condition (row-level security backs it up).
  * Every list and nested relation in the API goes through here, so read speed is tuned in one place.
  */
+import { createHash } from 'node:crypto';
 import type { EntityMetadata, Knex } from '@mikro-orm/postgresql';
 import { ReferenceKind } from '@mikro-orm/core';
 import type { RequestDb } from './request-db';
 import { TenantEntity } from './base-entities';
 
 type EntityClass = abstract new (...args: never[]) => object;
+type Row = Record<string, unknown>;
 
 interface Shape {
   table: string;
@@ -86,3 +88,49 @@ export function scopedSelect(db: RequestDb, trx: Knex.Transaction, entity: Entit
 
 /** Columns of an entity by property name (for filters and ordering whitelists). */
 export const columnsOf = (db: RequestDb, entity: EntityClass) => shapeOf(db, entity).columnOf;
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+const statementTexts = new Map<string, string>();
+
+/**
+ * The rows of `entity` whose `column` is one of `values`, tenant-scoped, as a named prepared
+ * statement on the request's connection: one text per (entity, columns, key) whatever the number
+ * of values (`= any($n)`), so PostgreSQL parses and plans it once per connection and the query
+ * is not rebuilt per batch. For loaders; statement observers (knex 'query') still see it.
+ */
+export async function selectByKeys(
+  db: RequestDb,
+  trx: Knex.Transaction,
+  entity: EntityClass,
+  column: string,
+  values: readonly unknown[],
+  opts: { columns?: string[]; orderById?: boolean } = {},
+): Promise<Row[]> {
+  const shape = shapeOf(db, entity);
+  if (shape.tenant && !db.organizationId) throw new Error(`Tenant context missing: refusing to read ${entity.name}`);
+  const columns = opts.columns ?? shape.columns;
+  const key = `${shape.table}|${column}|${opts.orderById ? 'o' : ''}|${columns.join(',')}`;
+  let text = statementTexts.get(key);
+  if (!text) {
+    const list = columns.map((c) => {
+      const [col, prop] = c.split(' as ');
+      return prop ? `${quote(col)} as ${quote(prop)}` : quote(col);
+    });
+    const where = shape.tenant ? `"organization_id" = $1 and ${quote(column)} = any($2)` : `${quote(column)} = any($1)`;
+    text = `select ${list.join(', ')} from ${quote(shape.table)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
+    statementTexts.set(key, text);
+  }
+  const params = shape.tenant ? [db.organizationId, values] : [values];
+  const client = (trx as unknown as { client: Knex.Client }).client;
+  const connection = (await client.acquireConnection()) as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }> };
+  client.emit('query', { sql: text, bindings: params });
+  const { rows } = await connection.query({ name: statementName(text), text, values: params });
+  return rows;
+}
+
+const names = new Map<string, string>();
+const statementName = (text: string) => {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `tessera_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+  return name;
+};
