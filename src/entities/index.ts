@@ -11,6 +11,14 @@ import { RecordedMessage } from './messaging/recorded-message.entity';
 import { File } from './files/file.entity';
 import { Notification } from './notifications/notification.entity';
 import { BackgroundJob } from './jobs/background-job.entity';
+import { ReconciliationFile } from './recon/reconciliation-file.entity';
+import { DataMapping } from './recon/data-mapping.entity';
+import { MatchingRule } from './recon/matching-rule.entity';
+import { Approval } from './recon/approval.entity';
+import { ReconciliationJob } from './recon/reconciliation-job.entity';
+import { ReconRow } from './recon/recon-row.entity';
+import { Match, MatchMember } from './recon/match.entity';
+import { ReconciliationException } from './recon/reconciliation-exception.entity';
 
 export const allEntities = [
   User,
@@ -27,4 +35,13 @@ export const allEntities = [
   File,
   Notification,
   BackgroundJob,
+  ReconciliationFile,
+  DataMapping,
+  MatchingRule,
+  Approval,
+  ReconciliationJob,
+  ReconRow,
+  Match,
+  MatchMember,
+  ReconciliationException,
 ];

@@ -8,6 +8,7 @@ import { Migration20261121012217RateLimit } from './Migration20261121012217RateL
 import { Migration20261121012402UserMfa } from './Migration20261121012402UserMfa';
 import { Migration20261121012432 } from './Migration20261121012432';
 import { Migration20261121012600 } from './Migration20261121012600';
+import { Migration20261121032752 } from './Migration20261121032752';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121005946', class: Migration20261121005946 },
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121012402UserMfa', class: Migration20261121012402UserMfa },
   { name: 'Migration20261121012432', class: Migration20261121012432 },
   { name: 'Migration20261121012600', class: Migration20261121012600 },
+  { name: 'Migration20261121032752', class: Migration20261121032752 },
 ];
