@@ -3,8 +3,12 @@ import type { AnyJob } from '../core/jobs';
 import { cleanupExpiredJob } from './maintenance/cleanup-expired.job';
 import { cleanupTenantJob } from './maintenance/cleanup-tenant.job';
 import { sendMessageJob } from './messaging/send-message.job';
+import { normalizeReconciliationFileJob } from './recon/normalize-reconciliation-file.job';
+import { runReconciliationJob } from './recon/run-reconciliation.job';
+import { generateReconciliationReportJob } from './recon/generate-reconciliation-report.job';
 
 export { cleanupExpiredJob, cleanupTenantJob, sendMessageJob };
+export { normalizeReconciliationFileJob, runReconciliationJob, generateReconciliationReportJob };
 export { queueMessage } from './messaging/send-message.job';
 
-export const allJobs: AnyJob[] = [cleanupExpiredJob, cleanupTenantJob, sendMessageJob];
+export const allJobs: AnyJob[] = [cleanupExpiredJob, cleanupTenantJob, sendMessageJob, normalizeReconciliationFileJob, runReconciliationJob, generateReconciliationReportJob];

@@ -6,13 +6,14 @@ import { auditResolvers, auditRules } from './audit';
 import { filesResolvers, filesRules, mountFileRoutes } from './files';
 import { notificationsResolvers, notificationsRules } from './notifications';
 import { jobsResolvers, jobsRules } from './jobs';
+import { reconResolvers, reconRules } from './recon';
 import type { Express } from 'express';
 import type { AppDeps } from '../core/context/request-context';
 import type { RuleMap } from '../schema/rules';
 
-export const resolvers = [...identityResolvers, ...tenancyResolvers, ...accessResolvers, ...auditResolvers, ...filesResolvers, ...notificationsResolvers, ...jobsResolvers] as const;
+export const resolvers = [...identityResolvers, ...tenancyResolvers, ...accessResolvers, ...auditResolvers, ...filesResolvers, ...notificationsResolvers, ...jobsResolvers, ...reconResolvers] as const;
 
-export const ruleMaps: RuleMap[] = [identityRules, tenancyRules, accessRules, auditRules, filesRules, notificationsRules, jobsRules];
+export const ruleMaps: RuleMap[] = [identityRules, tenancyRules, accessRules, auditRules, filesRules, notificationsRules, jobsRules, reconRules];
 
 /** Endpoints outside GraphQL (signed file URLs), mounted on the Express app before /graphql. */
 export const httpRoutes: ((app: Express, deps: AppDeps) => void)[] = [mountFileRoutes];
