@@ -50,7 +50,7 @@ async function* readRowsUnchecked(body: Readable, format: ReconFileFormat): Asyn
       worksheets: 'emit',
       sharedStrings: 'cache',
       hyperlinks: 'ignore',
-      styles: 'ignore',
+      styles: 'cache',
       entries: 'ignore',
     });
     // The first worksheet only.
