@@ -123,7 +123,11 @@ export interface RuleStatistic {
 
 /** Matches and rows per rule and pass of a run. */
 export async function ruleStatistics(ctx: RequestContext, jobId: string): Promise<RuleStatistic[]> {
-  const job = await getReconciliationJob(ctx, jobId);
+  return statisticsOf(ctx, await getReconciliationJob(ctx, jobId));
+}
+
+async function statisticsOf(ctx: RequestContext, job: ReconciliationJob): Promise<RuleStatistic[]> {
+  await ctx.db.trx();
   const rows = await ctx.db.em.execute<Record<string, any>[]>(
     `select m.rule_id, m.pass, count(*) as matches, sum(mc.n) as rows, avg(m.confidence) as confidence, sum(m.amount_difference) as diff
        from recon_match m join lateral (select count(*) as n from recon_match_member mm where mm.match_id = m.id) mc on true
@@ -177,7 +181,7 @@ async function* reportLines(ctx: RequestContext, job: ReconciliationJob): AsyncG
   yield ['Processing seconds', job.processingSeconds ?? null];
   yield [];
   yield ['Rule', 'Pass', 'Matches', 'Rows', 'Average confidence', 'Amount difference'];
-  for (const s of await ruleStatistics(ctx, job.id)) yield [s.ruleName, s.pass, s.matches, s.rows, s.averageConfidence, s.amountDifference];
+  for (const s of await statisticsOf(ctx, job)) yield [s.ruleName, s.pass, s.matches, s.rows, s.averageConfidence, s.amountDifference];
   yield [];
   yield ['Exception id', 'Type', 'Severity', 'Status', 'Side', 'Amount', 'Difference', 'Currency', 'Date', 'Reference', 'Description', 'Suggested action'];
   let after = '00000000-0000-0000-0000-000000000000';
