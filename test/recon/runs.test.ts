@@ -103,10 +103,10 @@ test('a restarted run (every pass again, as after a lost worker) duplicates no m
 });
 
 test('a run resumed after its first pass skips that pass and completes the rest', async () => {
-  let passes = 0;
+  let passesRun = 0;
   runHooks.beforePass = async () => {
     // The "worker" dies before its second pass (the first has committed).
-    if (++passes === 2) throw new Error('worker killed');
+    if (++passesRun === 2) throw new Error('worker killed');
   };
   const jobId = await start();
   await api.drainJobs();
