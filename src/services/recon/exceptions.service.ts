@@ -213,13 +213,15 @@ export async function bulkAssignExceptions(ctx: RequestContext, ids: string[], u
   if (userId) assertId('userId', userId);
   return ctx.db.transactional(async (em) => {
     if (userId) await assertMember(em, userId);
+    const visible = await em.execute<{ id: string }[]>('select id from recon_exception where id = any(?::uuid[])', [`{${list.join(',')}}`]);
+    if (visible.length !== list.length) throw notFound('ReconciliationException', 'ids');
     const rows = await em.execute<{ id: string }[]>(
       `update recon_exception set assigned_to_id = ?, status = case when ?::uuid is not null and status = 'open' then 'in_progress'::recon_exception_status else status end,
               updated_at = now()
         where id = any(?::uuid[]) and status not in ('resolved', 'ignored') and approval_id is null returning id`,
       [userId, userId, `{${list.join(',')}}`],
     );
-    if (rows.length !== list.length) throw new DomainError('CONFLICT', `${list.length - rows.length} of the exceptions are unknown, closed or awaiting approval; nothing was assigned`, { field: 'ids' });
+    if (rows.length !== list.length) throw new DomainError('CONFLICT', `${list.length - rows.length} of the exceptions are closed or awaiting approval; nothing was assigned`, { field: 'ids' });
     await recordAudit(ctx, em, { action: 'recon.exception.bulk_assign', resourceType: 'ReconciliationException', changes: { ids: list, assignedTo: userId } });
     return { updated: rows.length, pendingApproval: 0 };
   });
