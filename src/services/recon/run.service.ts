@@ -13,7 +13,7 @@ import { assertId, isUuid } from '../../core/ids';
 import { enqueueJob } from '../../core/jobs';
 import { buildConnection, type ListArgs } from '../../core/orm/connection';
 import { defineEvent, publishAfterCommit, subscribeTo } from '../../core/pubsub';
-import { ReconFileStatus, ReconFileType, ReconJobStatus } from '../../entities/recon/enums';
+import { MatchField, MatchingRuleType, ReconFileStatus, ReconFileType, ReconJobStatus } from '../../entities/recon/enums';
 import { ReconciliationFile } from '../../entities/recon/reconciliation-file.entity';
 import { ReconciliationJob, type RuleSnapshot } from '../../entities/recon/reconciliation-job.entity';
 import { runReconciliationJob } from '../../jobs';
@@ -193,6 +193,8 @@ interface Pass {
   label: string;
   kind: 'match' | 'exceptions';
   sql: PassSql;
+  /** Joined on equality keys (hash joins); fuzzy and regex passes are not. */
+  hashable: boolean;
 }
 
 /** Test hook: runs before each pass (e.g. to cancel or "kill the worker" between passes). */
@@ -232,10 +234,11 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
   const pctx: PassContext = { organizationId, jobId, sourceFileIds: started.source_file_ids, targetFileIds: started.target_file_ids };
   const passes: Pass[] = [];
   for (const rule of rules) {
-    passes.push({ key: `${rule.id}:pairs`, label: `${rule.name} (${rule.type})`, kind: 'match', sql: pairPass(pctx, rule, `${rule.id}:pairs`) });
+    const hashable = rule.type === MatchingRuleType.EXACT || (rule.type === MatchingRuleType.RANGE && rule.fields.some((f) => f !== MatchField.AMOUNT && f !== MatchField.DATE));
+    passes.push({ key: `${rule.id}:pairs`, label: `${rule.name} (${rule.type})`, kind: 'match', sql: pairPass(pctx, rule, `${rule.id}:pairs`), hashable });
     if (rule.allowGroups) {
-      passes.push({ key: `${rule.id}:many_to_one`, label: `${rule.name} (many to one)`, kind: 'match', sql: groupPass(pctx, rule, `${rule.id}:many_to_one`, 'source') });
-      passes.push({ key: `${rule.id}:one_to_many`, label: `${rule.name} (one to many)`, kind: 'match', sql: groupPass(pctx, rule, `${rule.id}:one_to_many`, 'target') });
+      passes.push({ key: `${rule.id}:many_to_one`, label: `${rule.name} (many to one)`, kind: 'match', sql: groupPass(pctx, rule, `${rule.id}:many_to_one`, 'source'), hashable: true });
+      passes.push({ key: `${rule.id}:one_to_many`, label: `${rule.name} (one to many)`, kind: 'match', sql: groupPass(pctx, rule, `${rule.id}:one_to_many`, 'target'), hashable: true });
     }
   }
   const targetTypes = await step(async (em) =>
@@ -246,6 +249,7 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
     key: 'exceptions',
     label: 'exceptions',
     kind: 'exceptions',
+    hashable: true,
     sql: exceptionsPass(pctx, { timingDays, targetHasSettlement: targetTypes.includes(ReconFileType.SETTLEMENT) }),
   });
 
@@ -260,6 +264,11 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
         // Cancelled already: nothing more to do (checked again when the pass is recorded).
         const [state] = await em.execute<{ status: string }[]>('select status from recon_job where id = ?', [jobId]);
         if (state?.status !== 'processing') throw new Cancelled();
+        // Freshly loaded rows have no planner statistics yet (ANALYZE needs the table owner): the
+        // estimates can favour nested loops that turn a hash join into n × m comparisons. Passes
+        // with an equality key take hash joins; all take room for their hashes and sorts.
+        await em.execute(`select set_config('work_mem', '256MB', true)`);
+        if (pass.hashable) await em.execute(`select set_config('enable_nestloop', 'off', true)`);
         const [result] = await em.execute<{ rows?: number; inserted?: number }[]>(pass.sql.sql, pass.sql.params);
         const ms = Date.now() - t0;
         const matchedRows = pass.kind === 'match' ? Number(result?.rows ?? 0) : 0;
