@@ -30,10 +30,10 @@ const COLUMN: Record<MatchField, string> = {
 };
 
 /** Rows of one side not matched yet in this run. `?` binds: job id, file ids (uuid[] literal). */
-const unmatched = (alias: string) => `(select r.id, r.amount, r.date, r.reference, r.description, r.currency, r.channel
+const unmatched = (alias: string, side: 'source' | 'target') => `(select r.id, r.amount, r.date, r.reference, r.description, r.currency, r.channel
     from recon_row r
    where r.file_id = any(?::uuid[])
-     and not exists (select 1 from recon_match_member mm where mm.job_id = ?::uuid and mm.row_id = r.id)) ${alias}`;
+     and not exists (select 1 from recon_match_member mm where mm.job_id = ?::uuid and mm.side = '${side}' and mm.row_id = r.id)) ${alias}`;
 
 const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
@@ -59,19 +59,21 @@ const dateWithin = (a: string, b: string) => `(${a}.date is null or ${b}.date is
 const tol = (rule: RuleSnapshot) => [rule.amountToleranceAbs, rule.amountTolerancePct];
 
 /**
- * Exact: equality of every field. Duplicate keys pair in order (the k-th source row with the
- * k-th target row of the same key), so a duplicated row is left over.
+ * Exact: equality of every field, hash-aggregated per side (no sort): the first row of each key
+ * on one side pairs with the first of the other, so a duplicated row is left over for later
+ * passes (and, unmatched at the end, reported as a duplicate).
  */
 function exactPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
   const cols = rule.fields.map((f) => COLUMN[f]);
-  const key = cols.join(', ');
+  const key = cols.map((c) => `u.${c}`).join(', ');
+  const amount = cols.includes('amount') ? '' : ', min(u.amount) as amount';
   const on = cols.map((c) => `s.${c} = t.${c}`).join(' and ');
   const sql = `with
-  s as (select u.id, u.amount, ${cols.filter((c) => c !== 'amount').map((c) => `u.${c}`).concat('').join(', ')} row_number() over (partition by ${key} order by u.id) as rn from ${unmatched('u')}),
-  t as (select u.id, u.amount, ${cols.filter((c) => c !== 'amount').map((c) => `u.${c}`).concat('').join(', ')} row_number() over (partition by ${key} order by u.id) as rn from ${unmatched('u')}),
+  s as (select min(u.id) as id, ${key}${amount} from ${unmatched('u', 'source')} group by ${key}),
+  t as (select min(u.id) as id, ${key}${amount} from ${unmatched('u', 'target')} group by ${key}),
   p as materialized (
     select s.id as sid, t.id as tid, s.amount - t.amount as diff, 1.0::real as confidence, nextval('recon_match_id_seq') as mid
-      from s join t on ${on} and s.rn = t.rn)${WRITE_PAIRS}`;
+      from s join t on ${on})${WRITE_PAIRS}`;
   return { sql, params: [...sides(ctx), ...writeParams(ctx, rule, pass)] };
 }
 
@@ -99,7 +101,7 @@ function rangePairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql
   const candidates = `select s.id as sid, t.id as tid, s.amount - t.amount as diff, coalesce(abs(s.date - t.date), 0) as days,
       greatest(0.5, 0.99 - 0.3 * abs(s.amount - t.amount) / nullif(${allowed}, 0) - 0.1 * coalesce(abs(s.date - t.date), 0) / greatest(?::int, 1))
         as score
-      from ${unmatched('s')} join ${unmatched('t')} on ${keyJoin(rule, [])}
+      from ${unmatched('s', 'source')} join ${unmatched('t', 'target')} on ${keyJoin(rule, [])}
      where ${amountWithin('s', 't')} and ${dateWithin('s', 't')}`;
   return bestPairs(ctx, rule, pass, candidates, [...tol(rule), rule.dateToleranceDays, ...sides(ctx), ...tol(rule), rule.dateToleranceDays]);
 }
@@ -108,7 +110,7 @@ function fuzzyPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql
   const text = rule.fields.includes(MatchField.REFERENCE) ? 'reference' : 'description';
   const candidates = `select s.id as sid, t.id as tid, s.amount - t.amount as diff, coalesce(abs(s.date - t.date), 0) as days,
       similarity(s.${text}, t.${text}) as score
-      from ${unmatched('s')} join ${unmatched('t')} on ${keyJoin(rule, [MatchField.REFERENCE, MatchField.DESCRIPTION])}
+      from ${unmatched('s', 'source')} join ${unmatched('t', 'target')} on ${keyJoin(rule, [MatchField.REFERENCE, MatchField.DESCRIPTION])}
      where ${amountWithin('s', 't')} and ${dateWithin('s', 't')}
        and s.${text} % t.${text} and similarity(s.${text}, t.${text}) >= ?::real`;
   return bestPairs(ctx, rule, pass, candidates, [...sides(ctx), ...tol(rule), rule.dateToleranceDays, rule.similarityThreshold]);
@@ -117,7 +119,7 @@ function fuzzyPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql
 /** The reference extracted from one side's description by the pattern equals the other side's reference. */
 function regexPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
   const candidates = `select s.id as sid, t.id as tid, s.amount - t.amount as diff, coalesce(abs(s.date - t.date), 0) as days, 0.9 as score
-      from ${unmatched('s')} join ${unmatched('t')}
+      from ${unmatched('s', 'source')} join ${unmatched('t', 'target')}
         on (substring(s.description from ?) = t.reference or substring(t.description from ?) = s.reference)
        and ${keyJoin(rule, [MatchField.REFERENCE, MatchField.DESCRIPTION])}
      where ${amountWithin('s', 't')} and ${dateWithin('s', 't')}`;
@@ -152,11 +154,11 @@ export function groupPass(ctx: PassContext, rule: RuleSnapshot, pass: string, ma
   const sql = `with
   g as (select ${cols.map((c) => `u.${c}`).join(', ')}, array_agg(u.id order by u.id) as ids, sum(u.amount) as amount,
                min(u.date) as d0, max(u.date) as d1
-          from ${unmatched('u')}
+          from ${unmatched('u', many)}
          where ${cols.map((c) => `u.${c} is not null`).join(' and ')}
          group by ${cols.map((c) => `u.${c}`).join(', ')} having count(*) > 1),
   c as (select g.ids, o.id as oid, g.amount - o.amount as diff
-          from g join ${unmatched('o')} on ${cols.map((c) => `o.${c} = g.${c}`).join(' and ')}
+          from g join ${unmatched('o', one)} on ${cols.map((c) => `o.${c} = g.${c}`).join(' and ')}
          where abs(g.amount - o.amount) <= greatest(?::numeric, abs(o.amount) * ?::numeric / 100)
            and (o.date is null or g.d0 is null or (o.date - g.d0 <= ?::int and g.d1 - o.date <= ?::int))),
   bo as (select distinct on (oid) ids, oid, diff from c order by oid, abs(diff)),
@@ -192,11 +194,11 @@ export function exceptionsPass(ctx: PassContext, opts: { timingDays: number; tar
   u as materialized (
     select r.id, r.file_id, r.amount, r.date, r.reference, r.description, r.currency, 'source'::recon_side as side
       from recon_row r where r.file_id = any(?::uuid[])
-       and not exists (select 1 from recon_match_member mm where mm.job_id = ?::uuid and mm.row_id = r.id)
+       and not exists (select 1 from recon_match_member mm where mm.job_id = ?::uuid and mm.side = 'source' and mm.row_id = r.id)
     union all
     select r.id, r.file_id, r.amount, r.date, r.reference, r.description, r.currency, 'target'::recon_side
       from recon_row r where r.file_id = any(?::uuid[])
-       and not exists (select 1 from recon_match_member mm where mm.job_id = ?::uuid and mm.row_id = r.id)),
+       and not exists (select 1 from recon_match_member mm where mm.job_id = ?::uuid and mm.side = 'target' and mm.row_id = r.id)),
   dup as (select distinct u.id from u join recon_row r2
             on r2.reference = u.reference and r2.amount = u.amount and r2.date is not distinct from u.date and r2.id < u.id
            and r2.file_id = any(case when u.side = 'source' then ?::uuid[] else ?::uuid[] end)),
