@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Client } from 'pg';
@@ -365,7 +366,7 @@ async function main() {
     const rows = truth.bankRows + truth.settlementRows;
     const timings = done.timings as Record<string, number>;
     const fmt = (s: number) => `${s.toFixed(2)} s`;
-    say(`\nReconciliation benchmark: ${rows.toLocaleString('en')} rows (${truth.bankRows.toLocaleString('en')} bank + ${truth.settlementRows.toLocaleString('en')} settlement), ${require('node:os').cpus().length} CPUs`);
+    say(`\nReconciliation benchmark: ${rows.toLocaleString('en')} rows (${truth.bankRows.toLocaleString('en')} bank + ${truth.settlementRows.toLocaleString('en')} settlement), ${cpus().length} CPUs`);
     say(`  end to end:          ${fmt(total)}  (${Math.round(rows / total).toLocaleString('en')} rows/s)`);
     say(`  upload + register:   ${fmt(tUpload)}`);
     say(`  parse + normalize:   ${fmt(tNormalize)}`);
