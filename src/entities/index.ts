@@ -17,6 +17,14 @@ import { Budget, BudgetAllocation, Disbursement, Expense } from './csr/budget.en
 import { Kpi, KpiMeasurement, Survey, SurveyResponse } from './csr/survey.entity';
 import { Contact, Customer, Employee, Vendor } from './crm/people.entity';
 import { Activity, Deal, Lead, Pipeline, PipelineStage, Quotation, QuotationItem, SalesTarget } from './crm/sales.entity';
+import { ReconciliationFile } from './recon/reconciliation-file.entity';
+import { DataMapping } from './recon/data-mapping.entity';
+import { MatchingRule } from './recon/matching-rule.entity';
+import { Approval } from './recon/approval.entity';
+import { ReconciliationJob } from './recon/reconciliation-job.entity';
+import { ReconRow } from './recon/recon-row.entity';
+import { Match, MatchMember } from './recon/match.entity';
+import { ReconciliationException } from './recon/reconciliation-exception.entity';
 
 export const allEntities = [
   User,
@@ -57,4 +65,13 @@ export const allEntities = [
   Quotation,
   QuotationItem,
   SalesTarget,
+  ReconciliationFile,
+  DataMapping,
+  MatchingRule,
+  Approval,
+  ReconciliationJob,
+  ReconRow,
+  Match,
+  MatchMember,
+  ReconciliationException,
 ];

@@ -9,6 +9,7 @@ import { Migration20261121012402UserMfa } from './Migration20261121012402UserMfa
 import { Migration20261121012432 } from './Migration20261121012432';
 import { Migration20261121012600 } from './Migration20261121012600';
 import { Migration20261121032727 } from './Migration20261121032727';
+import { Migration20261121032752 } from './Migration20261121032752';
 import { Migration20261121032800 } from './Migration20261121032800';
 import { Migration20261121040000OpenRequest } from './Migration20261121040000OpenRequest';
 
@@ -22,6 +23,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121012432', class: Migration20261121012432 },
   { name: 'Migration20261121012600', class: Migration20261121012600 },
   { name: 'Migration20261121032727', class: Migration20261121032727 },
+  { name: 'Migration20261121032752', class: Migration20261121032752 },
   { name: 'Migration20261121032800', class: Migration20261121032800 },
   { name: 'Migration20261121040000OpenRequest', class: Migration20261121040000OpenRequest },
 ];

@@ -116,7 +116,7 @@ describe('role assignment stays within the caller’s grants', () => {
     const self = memberships.get('member')!;
     assertRefused(
       await api.gql(UpdateMemberRolesDocument, { membershipId: self.id, roleIds: [roles.get('member')!, roles.get('role_manager')!, roles.get('auditor')!] }, manager),
-      'audit:read',
+      'approval:read',
     );
     const now = await loadMembers();
     assert.deepEqual(now.get('support')!.roles, ['support']);
@@ -154,9 +154,9 @@ describe('suspending and removing members stays within the caller’s grants', (
     await api.gql(UpdateMemberRolesDocument, { membershipId: current.get('support')!.id, roleIds: [watcher.data!.createRole.id] }, admin);
     const token = await api.login('editor', 'acme');
 
-    // The auditor holds audit:read, which the remover does not.
-    assertRefused(await api.gql(SuspendMemberDocument, { membershipId: current.get('auditor')!.id }, token), 'audit:read');
-    assertRefused(await api.gql(RemoveMemberDocument, { membershipId: current.get('auditor')!.id }, token), 'audit:read');
+    // The auditor holds approval:read and audit:read, which the remover does not (the first is named).
+    assertRefused(await api.gql(SuspendMemberDocument, { membershipId: current.get('auditor')!.id }, token), 'approval:read');
+    assertRefused(await api.gql(RemoveMemberDocument, { membershipId: current.get('auditor')!.id }, token), 'approval:read');
     assert.equal((await loadMembers()).has('auditor'), true);
 
     const removed = await api.gql(RemoveMemberDocument, { membershipId: current.get('support')!.id }, token);

@@ -99,7 +99,35 @@ import {
   UpdateVendorDocument,
   VendorDocument,
   CreateDealDocument,
+  ApprovalDocument,
+  ApprovalsDocument,
+  ApproveRequestDocument,
+  AssignExceptionDocument,
+  BulkAssignExceptionsDocument,
+  CancelReconciliationDocument,
+  CommentOnApprovalDocument,
+  CreateMatchingRuleDocument,
+  CreateReconciliationFileDocument,
+  DeclineRequestDocument,
+  DeleteReconciliationFileDocument,
+  GenerateReconciliationReportDocument,
+  MatchingRuleDocument,
+  MatchingRulesDocument,
+  ReconciliationExceptionDocument,
+  ReconciliationExceptionsDocument,
+  ReconciliationFileDocument,
+  ReconciliationFilesDocument,
+  ReconciliationJobDocument,
+  ReconciliationMatchesDocument,
+  ReconciliationRuleStatisticsDocument,
+  ResolveExceptionDocument,
+  SaveMappingDocument,
+  StartReconciliationDocument,
+  SuggestMappingDocument,
+  UnmatchedRowsDocument,
+  UpdateMatchingRuleDocument,
 } from '../__generated__/graphql';
+import { uploadFile } from '../recon/support';
 import { seeded } from '../csr/support';
 
 let api: TestApi;
@@ -185,8 +213,37 @@ before(async () => {
     quotation: quotation.data!.createQuotation.id,
     target: (await api.gql(CreateSalesTargetDocument, { input: { name: 'Acme target', periodStart: '2030-01-01', periodEnd: '2030-12-31', amount: '10' } }, acmeAdmin)).data!.createSalesTarget.id,
   };
+  await setupRecon();
 });
 after(() => api.close());
+
+// Reconciliation fixtures of acme: a registered file with a mapping, a rule and its approval, a run with a match and an exception.
+let recon: { fileId: string; ruleId: string; approvalId: string; jobId: string; exceptionId: string };
+async function setupRecon() {
+  const { fileId: uploaded } = await uploadFile(api, acme.admin, 'bank.csv', Buffer.from('Date,Ref,Amount\n2026-01-01,R1,10.00\n'));
+  const file = (await api.gql(CreateReconciliationFileDocument, { input: { fileId: uploaded, type: 'BANK' } }, acme.admin)).data!.createReconciliationFile;
+  await api.gql(SaveMappingDocument, { input: { reconciliationFileId: file.id, columns: [{ sourceColumn: 'Ref', targetField: 'REFERENCE' }, { sourceColumn: 'Amount', targetField: 'AMOUNT' }] } }, acme.admin);
+  const rule = (await api.gql(CreateMatchingRuleDocument, { input: { name: 'Acme exact', type: 'EXACT', fields: ['REFERENCE'] } }, acme.admin)).data!.createMatchingRule;
+  const [{ id: orgId }] = await api.sql<{ id: string }>(`select id from tenancy_organization where slug = 'acme'`);
+  const [job] = await api.sql<{ id: string }>(
+    `insert into recon_job (id, created_at, updated_at, organization_id, name, source_file_ids, target_file_ids, rules, status, timings, completed_passes)
+     values (gen_random_uuid(), now(), now(), $1, 'Acme run', $2, '[]', '[]', 'completed', '{}', '[]') returning id`,
+    [orgId, JSON.stringify([file.id])],
+  );
+  const [row] = await api.sql<{ id: string }>(
+    `insert into recon_row (organization_id, file_id, row_number, amount, reference) values ($1, $2, 2, 10, 'R1'), ($1, $2, 3, 11, 'R2') returning id`,
+    [orgId, file.id],
+  );
+  const [match] = await api.sql<{ id: string }>(`insert into recon_match (organization_id, job_id, pass, type, confidence) values ($1, $2, 'x:pairs', 'one_to_one', 1) returning id`, [orgId, job.id]);
+  await api.sql(`insert into recon_match_member (job_id, row_id, organization_id, match_id, side) values ($1, $2, $3, $4, 'source')`, [job.id, row.id, orgId, match.id]);
+  const [exception] = await api.sql<{ id: string }>(
+    `insert into recon_exception (id, created_at, updated_at, organization_id, job_id, row_id, side, type, severity, status, amount, description, suggested_action, comments)
+     select gen_random_uuid(), now(), now(), $1, $2, r.id, 'source', 'missing_entry', 'low', 'open', 11, 'Missing', 'Find it', '[]'
+       from recon_row r where r.file_id = $3 and r.row_number = 3 returning id`,
+    [orgId, job.id, file.id],
+  );
+  recon = { fileId: file.id, ruleId: rule.id, approvalId: rule.approvalId!, jobId: job.id, exceptionId: exception.id };
+}
 
 const cases: Record<string, () => Promise<void>> = {
   async Employee() {
@@ -388,6 +445,60 @@ const cases: Record<string, () => Promise<void>> = {
     assert.equal(errorCode(await api.gql(CsrRecordKpiMeasurementDocument, { input: { kpiId: csrA.kpi, value: '999', measuredOn: '2030-01-01' } }, globex.admin)), 'NOT_FOUND');
     const own = (await api.gql(CsrKpiDocument, { id: csrG.kpi }, globex.admin)).data!.kpi.measurements.map((m) => m.id);
     assert.ok(own.length > 0 && !own.includes(csrA.measurementId));
+  },
+  async ReconciliationFile() {
+    const listed = (await api.gql(ReconciliationFilesDocument, { first: 100 }, globex.admin)).data!.reconciliationFiles.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(recon.fileId));
+    assert.equal(errorCode(await api.gql(ReconciliationFileDocument, { id: recon.fileId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(SuggestMappingDocument, { fileId: recon.fileId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(DeleteReconciliationFileDocument, { id: recon.fileId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(StartReconciliationDocument, { input: { sourceFileIds: [recon.fileId], targetFileIds: [acme.fileId] } }, globex.admin)), 'NOT_FOUND');
+    // Nor register acme's uploaded File as its own.
+    const [uploaded] = await api.sql<{ file_id: string }>('select file_id from recon_file where id = $1', [recon.fileId]);
+    assert.equal(errorCode(await api.gql(CreateReconciliationFileDocument, { input: { fileId: uploaded.file_id, type: 'BANK' } }, globex.admin)), 'NOT_FOUND');
+  },
+  async DataMapping() {
+    const input = { reconciliationFileId: recon.fileId, columns: [{ sourceColumn: 'Amount', targetField: 'AMOUNT' as const }, { sourceColumn: 'Ref', targetField: 'REFERENCE' as const }] };
+    assert.equal(errorCode(await api.gql(SaveMappingDocument, { input }, globex.admin)), 'NOT_FOUND');
+    const mapping = (await api.gql(ReconciliationFileDocument, { id: recon.fileId }, acme.admin)).data!.reconciliationFile.mapping;
+    assert.deepEqual(mapping!.columns.map((c) => c.sourceColumn), ['Ref', 'Amount']);
+  },
+  async MatchingRule() {
+    const listed = (await api.gql(MatchingRulesDocument, { first: 100 }, globex.admin)).data!.matchingRules.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(recon.ruleId));
+    assert.equal(errorCode(await api.gql(MatchingRuleDocument, { id: recon.ruleId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UpdateMatchingRuleDocument, { id: recon.ruleId, input: { priority: 1 } }, globex.admin)), 'NOT_FOUND');
+  },
+  async Approval() {
+    const listed = (await api.gql(ApprovalsDocument, { first: 100 }, globex.admin)).data!.approvals.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(recon.approvalId));
+    assert.equal(errorCode(await api.gql(ApprovalDocument, { id: recon.approvalId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(ApproveRequestDocument, { id: recon.approvalId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(DeclineRequestDocument, { id: recon.approvalId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CommentOnApprovalDocument, { id: recon.approvalId, comment: 'hi' }, globex.admin)), 'NOT_FOUND');
+    assert.equal((await api.gql(ApprovalDocument, { id: recon.approvalId }, acme.admin)).data!.approval.status, 'PENDING');
+  },
+  async ReconciliationJob() {
+    // Its rows, matches and members (recon_row, recon_match, recon_match_member) are reached only through the job.
+    assert.equal(errorCode(await api.gql(ReconciliationJobDocument, { id: recon.jobId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(CancelReconciliationDocument, { id: recon.jobId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(ReconciliationMatchesDocument, { jobId: recon.jobId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(UnmatchedRowsDocument, { jobId: recon.jobId, side: 'SOURCE' }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(ReconciliationRuleStatisticsDocument, { jobId: recon.jobId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(GenerateReconciliationReportDocument, { jobId: recon.jobId, format: 'CSV' }, globex.admin)), 'NOT_FOUND');
+    const matches = (await api.gql(ReconciliationMatchesDocument, { jobId: recon.jobId }, acme.admin)).data!.reconciliationMatches;
+    assert.equal(matches.totalCount, 1);
+    assert.equal(matches.edges[0].node.rows[0].reference, 'R1');
+    assert.deepEqual((await api.gql(UnmatchedRowsDocument, { jobId: recon.jobId, side: 'SOURCE' }, acme.admin)).data!.unmatchedRows.edges.map((e) => e.node.reference), ['R2']);
+  },
+  async ReconciliationException() {
+    const listed = (await api.gql(ReconciliationExceptionsDocument, { first: 100 }, globex.admin)).data!.reconciliationExceptions.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(recon.exceptionId));
+    assert.equal(errorCode(await api.gql(ReconciliationExceptionDocument, { id: recon.exceptionId }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(AssignExceptionDocument, { id: recon.exceptionId, userId: null }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(ResolveExceptionDocument, { id: recon.exceptionId, reason: 'mine now' }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(BulkAssignExceptionsDocument, { ids: [recon.exceptionId], userId: null }, globex.admin)), 'NOT_FOUND');
+    assert.equal((await api.gql(ReconciliationExceptionDocument, { id: recon.exceptionId }, acme.admin)).data!.reconciliationException.status, 'OPEN');
   },
 };
 

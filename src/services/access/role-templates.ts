@@ -112,8 +112,9 @@ export const ROLE_TEMPLATES: RoleTemplate[] = [
   {
     key: 'auditor',
     name: 'Auditor',
-    description: 'Reads reconciliations, exceptions, reports and the audit log',
-    permissions: () => [...read('organization', 'member', 'reconciliation', 'matching_rule', 'exception', 'report', 'file'), 'audit:read'],
+    // Reads everything of the domain (approvals too, beyond the source matrix: the "auditors read everything") and changes nothing.
+    description: 'Reads reconciliations, rules, exceptions, approvals, reports and the audit log',
+    permissions: () => [...read('organization', 'member', 'reconciliation', 'matching_rule', 'exception', 'approval', 'report', 'file'), 'audit:read'],
   },
   {
     key: 'supervisor',

@@ -1,0 +1,125 @@
+/**
+ * Runs that do not go straight through: cancelled between passes, and a worker that died after
+ * committing work (the run restarted from scratch, or a pass run twice) — nothing is duplicated.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApi, errorCode, type TestApi } from '../support/api';
+import { createJobContext } from '../../src/core/context/request-context';
+import { runHooks, runReconciliation } from '../../src/services/recon';
+import {
+  ApproveRequestDocument,
+  CancelReconciliationDocument,
+  CreateMatchingRuleDocument,
+  ReconciliationJobDocument,
+  ReconciliationRuleStatisticsDocument,
+  StartReconciliationDocument,
+} from '../__generated__/graphql';
+import { BANK_COLUMNS, bankCsv, mapAndNormalize, registerFile, SETTLEMENT_COLUMNS, settlementCsv } from './support';
+
+let api: TestApi;
+let analyst: string;
+let bankId: string;
+let settlementId: string;
+let organizationId: string;
+
+before(async () => {
+  api = await startTestApi({ workers: true });
+  analyst = await api.login('analyst', 'acme');
+  const supervisor = await api.login('supervisor', 'acme');
+  bankId = (await registerFile(api, analyst, 'bank.csv', bankCsv(), 'BANK')).data!.createReconciliationFile.id;
+  settlementId = (await registerFile(api, analyst, 'settlement.csv', settlementCsv(), 'SETTLEMENT')).data!.createReconciliationFile.id;
+  await mapAndNormalize(api, analyst, bankId, BANK_COLUMNS);
+  await mapAndNormalize(api, analyst, settlementId, SETTLEMENT_COLUMNS, { dateFormat: 'DD/MM/YYYY' });
+  for (const input of [
+    { name: 'Exact', type: 'EXACT' as const, fields: ['REFERENCE' as const, 'AMOUNT' as const, 'DATE' as const], priority: 1 },
+    { name: 'Tolerance', type: 'RANGE' as const, fields: ['REFERENCE' as const], amountTolerancePct: '1', dateToleranceDays: 3, allowGroups: true, priority: 2 },
+  ]) {
+    const rule = (await api.gql(CreateMatchingRuleDocument, { input }, analyst)).data!.createMatchingRule;
+    await api.gql(ApproveRequestDocument, { id: rule.approvalId! }, supervisor);
+  }
+  organizationId = (await api.sql<{ id: string }>(`select id from tenancy_organization where slug = 'acme'`))[0].id;
+});
+after(async () => {
+  runHooks.beforePass = undefined;
+  await api.close();
+});
+
+const start = async () => {
+  const res = await api.gql(StartReconciliationDocument, { input: { sourceFileIds: [bankId], targetFileIds: [settlementId] } }, analyst);
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  return res.data!.startReconciliation.id;
+};
+
+const counts = async (jobId: string) =>
+  (
+    await api.sql<{ matches: number; members: number; exceptions: number }>(
+      `select (select count(*)::int from recon_match where job_id = $1) as matches,
+              (select count(*)::int from recon_match_member where job_id = $1) as members,
+              (select count(*)::int from recon_exception where job_id = $1) as exceptions`,
+      [jobId],
+    )
+  )[0];
+
+test('a run cancelled between passes stops cleanly: earlier passes stay, no exceptions, cannot be cancelled twice', async () => {
+  const seen: string[] = [];
+  runHooks.beforePass = async (jobId, key) => {
+    seen.push(key);
+    // Cancel through the API once the first rule's pass is done.
+    if (seen.length === 2) assert.equal((await api.gql(CancelReconciliationDocument, { id: jobId }, analyst)).data!.cancelReconciliation.status, 'CANCELLED');
+  };
+  const jobId = await start();
+  await api.drainJobs();
+  runHooks.beforePass = undefined;
+  const job = (await api.gql(ReconciliationJobDocument, { id: jobId }, analyst)).data!.reconciliationJob;
+  assert.equal(job.status, 'CANCELLED');
+  assert.equal(job.matchedRows, 6);
+  assert.deepEqual(await counts(jobId), { matches: 3, members: 6, exceptions: 0 });
+  assert.equal(errorCode(await api.gql(CancelReconciliationDocument, { id: jobId }, analyst)), 'CONFLICT');
+  const auditor = await api.login('auditor', 'acme');
+  assert.equal(errorCode(await api.gql(CancelReconciliationDocument, { id: jobId }, auditor)), 'FORBIDDEN');
+  const globex = await api.login('admin', 'globex');
+  assert.equal(errorCode(await api.gql(CancelReconciliationDocument, { id: jobId }, globex)), 'NOT_FOUND');
+});
+
+test('a restarted run (every pass again, as after a lost worker) duplicates no match or exception', async () => {
+  const jobId = await start();
+  await api.drainJobs();
+  const first = await counts(jobId);
+  assert.deepEqual(first, { matches: 6, members: 13, exceptions: 5 });
+  // As if the worker died after committing the passes but before recording them.
+  await api.sql(`update recon_job set status = 'processing', completed_passes = '[]', progress = 10 where id = $1`, [jobId]);
+  const actor = (await api.sql<{ id: string }>(`select id from identity_user where email = 'analyst@acme.test'`))[0].id;
+  const ctx = createJobContext(api.app, { tenantId: organizationId, actorId: actor, jobId: 'restart' });
+  assert.deepEqual(await runReconciliation(ctx, { jobId }), { status: 'completed' });
+  await ctx.db.finish(true);
+  assert.deepEqual(await counts(jobId), first);
+  const job = (await api.gql(ReconciliationJobDocument, { id: jobId }, analyst)).data!.reconciliationJob;
+  assert.equal(job.status, 'COMPLETED');
+  assert.equal(job.matchedRows, 13);
+  assert.equal(job.exceptionRows, 5);
+  const stats = (await api.gql(ReconciliationRuleStatisticsDocument, { jobId }, analyst)).data!.reconciliationRuleStatistics;
+  assert.deepEqual(stats.map((s) => s.matches), [3, 2, 1]);
+});
+
+test('a run resumed after its first pass skips that pass and completes the rest', async () => {
+  let passesRun = 0;
+  runHooks.beforePass = async () => {
+    // The "worker" dies before its second pass (the first has committed).
+    if (++passesRun === 2) throw new Error('worker killed');
+  };
+  const jobId = await start();
+  await api.drainJobs();
+  runHooks.beforePass = undefined;
+  assert.deepEqual(await counts(jobId), { matches: 3, members: 6, exceptions: 0 });
+  // A killed worker records nothing: the job is left processing, and the next worker resumes it.
+  await api.sql(`update recon_job set status = 'processing' where id = $1`, [jobId]);
+  const actor = (await api.sql<{ id: string }>(`select id from identity_user where email = 'analyst@acme.test'`))[0].id;
+  const ctx = createJobContext(api.app, { tenantId: organizationId, actorId: actor, jobId: 'resume' });
+  await runReconciliation(ctx, { jobId });
+  await ctx.db.finish(true);
+  assert.deepEqual(await counts(jobId), { matches: 6, members: 13, exceptions: 5 });
+  const passes = (await api.sql<{ completed_passes: string[] }>('select completed_passes from recon_job where id = $1', [jobId]))[0].completed_passes;
+  assert.equal(passes.length, 5);
+  assert.equal(new Set(passes).size, 5);
+});
