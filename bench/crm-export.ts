@@ -7,45 +7,30 @@
  * streamed into the stored file, never held together.
  */
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { Client } from 'pg';
 import { print } from 'graphql';
 import { loadConfig } from '../src/config';
 import { connectApp } from '../src/app';
 import { generateSigningJwk } from '../src/core/auth/access-tokens';
-import { startEmbeddedPostgres } from '../src/core/db/embedded';
-import { APP_ROLE, ensureAppRole, migrate, withCredentials } from '../src/core/db/database';
-import { prepareQueueSchema } from '../src/core/jobs/queue-backend';
 import { DEMO_PASSWORD, demoEmail, seedDemo } from '../src/seed';
 import { startServer } from '../src/server';
+import { freshBenchDatabase } from './support/bench-database';
 import { BackgroundJobDocument, ExportLeadsDocument, FileDocument, LoginDocument } from '../test/__generated__/graphql';
 
 const N = Number(process.argv[2] ?? 100_000);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function main() {
-  const tmp = join(process.cwd(), '.tmp');
-  mkdirSync(tmp, { recursive: true });
-  const pg = await startEmbeddedPostgres(tmp, 'bench-pg');
-  const dbName = `tessera_bench_export_${process.pid}`;
-  const admin = new Client({ connectionString: pg.adminUrl() });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const url = new URL(pg.adminUrl());
-  url.pathname = `/${dbName}`;
-  const ownerUrl = url.toString();
-  const owner = new Client({ connectionString: ownerUrl });
+  const db = await freshBenchDatabase({ database: `tessera_bench_export_${process.pid}` });
+  const owner = new Client({ connectionString: db.ownerUrl });
   try {
-    await migrate(ownerUrl);
-    await ensureAppRole(ownerUrl, 'tessera-bench-app');
-    await prepareQueueSchema(ownerUrl, APP_ROLE);
     const config = loadConfig({
       ...process.env,
       NODE_ENV: 'test',
-      DATA_DIR: join(tmp, 'bench-data'),
+      DATA_DIR: join(process.cwd(), '.tmp', 'bench-data'),
       JWT_SIGNING_KEYS: JSON.stringify([await generateSigningJwk()]),
     });
-    const app = await connectApp(config, { ownerUrl, appUrl: withCredentials(ownerUrl, APP_ROLE, 'tessera-bench-app') }, { workers: true });
+    const app = await connectApp(config, { ownerUrl: db.ownerUrl, appUrl: db.appUrl }, { workers: true });
     await seedDemo(app);
     await app.startWorkers();
     const server = await startServer(app, { port: 0, host: '127.0.0.1' });
@@ -104,9 +89,7 @@ async function main() {
     await app.close();
   } finally {
     await owner.end().catch(() => undefined);
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-    await pg.stop();
+    await db.close();
   }
   process.exit(0);
 }

@@ -6,18 +6,15 @@
  * Set REDIS_URL to measure the Redis backend. Prints p50/p99; asserts nothing.
  */
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
-import { Client } from 'pg';
 import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../src/config';
 import { connectApp } from '../src/app';
 import { generateSigningJwk } from '../src/core/auth/access-tokens';
-import { startEmbeddedPostgres } from '../src/core/db/embedded';
-import { APP_ROLE, ensureAppRole, migrate, withCredentials } from '../src/core/db/database';
 import { DEMO_PASSWORD, demoEmail, seedDemo } from '../src/seed';
 import { startServer } from '../src/server';
+import { freshBenchDatabase } from './support/bench-database';
 import { AuditLogAddedDocument, LoginDocument, UpdateProfileDocument } from '../test/__generated__/graphql';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 50);
@@ -26,26 +23,17 @@ const MUTATIONS = Number(process.env.BENCH_MUTATIONS ?? 200);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main() {
-  const tmp = join(process.cwd(), '.tmp');
-  mkdirSync(tmp, { recursive: true });
-  const pg = await startEmbeddedPostgres(tmp, 'bench-pg');
-  const dbName = `tessera_bench_${process.pid}`;
-  const admin = new Client({ connectionString: pg.adminUrl() });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const url = new URL(pg.adminUrl());
-  url.pathname = `/${dbName}`;
-  const ownerUrl = url.toString();
+  const db = await freshBenchDatabase({ database: `tessera_bench_${process.pid}` });
   try {
-    await migrate(ownerUrl);
-    await ensureAppRole(ownerUrl, 'tessera-bench-app');
     const config = loadConfig({
       ...process.env,
       NODE_ENV: 'test',
-      DATA_DIR: join(tmp, 'bench-data'),
+      DATA_DIR: join(process.cwd(), '.tmp', 'bench-data'),
       JWT_SIGNING_KEYS: JSON.stringify([await generateSigningJwk()]),
+      // One user sends every mutation: the limiter runs, its ceiling above the load.
+      RATE_LIMIT_GENERAL: '1000000000',
     });
-    const app = await connectApp(config, { ownerUrl, appUrl: withCredentials(ownerUrl, APP_ROLE, 'tessera-bench-app') });
+    const app = await connectApp(config, { ownerUrl: db.ownerUrl, appUrl: db.appUrl });
     await seedDemo(app);
     const server = await startServer(app, { port: 0, host: '127.0.0.1' });
     const gql = async (query: string, variables: unknown, token?: string) => {
@@ -109,9 +97,7 @@ async function main() {
     await server.close();
     await app.close();
   } finally {
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-    await pg.stop();
+    await db.close();
   }
 }
 

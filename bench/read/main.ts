@@ -2,7 +2,7 @@
  * `npm run bench:read`: Tessera's read path against PostGraphile 5 and a raw-SQL floor, on one
  * database, in one interleaved run.
  *
- * 1. An embedded PostgreSQL (with pg_stat_statements) under .tmp/bench-read, a fresh database
+ * 1. An embedded PostgreSQL (with pg_stat_statements) under .tmp/bench-read-pg, a fresh database
  *    migrated and seeded (the demo organizations and users), then bench/read/dataset.ts.
  * 2. Three HTTP servers, one Node process each: Tessera as in production (NODE_ENV=production,
  *    shield, tenant filter and RLS as the app role, query limits, rate limiting with a ceiling
@@ -24,15 +24,13 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../src/core/db/embedded';
-import { APP_ROLE, ensureAppRole, ensureDatabase, migrate, withCredentials } from '../../src/core/db/database';
-import { prepareQueueSchema } from '../../src/core/jobs/queue-backend';
 import { generateSigningJwk } from '../../src/core/auth/access-tokens';
 import { SecretBox } from '../../src/core/auth/secret-box';
 import { loadConfig } from '../../src/config';
 import { connectApp } from '../../src/app';
 import { DEMO_PASSWORD, demoEmail, seedDemo } from '../../src/seed';
 import { writeDataset } from './dataset';
+import { freshBenchDatabase } from '../support/bench-database';
 import { median, postgresCpuSeconds, postmasterPid, processCpuSeconds, runWrk, statementsExecuted, wrkScript, type HttpRequestSpec, type LoadResult } from './measure';
 import { WORKLOADS, type Workload } from './workloads';
 import { measureWrites } from './writes';
@@ -178,29 +176,19 @@ async function main(): Promise<void> {
   ensureTools();
   const work = join(ROOT, '.tmp/bench-read');
   mkdirSync(work, { recursive: true });
-  const embedded = await startEmbeddedPostgres(work, 'pg', [
-    '-c', 'shared_preload_libraries=pg_stat_statements',
-    '-c', 'pg_stat_statements.track_utility=on',
-    '-c', 'max_connections=300',
-  ]);
+  const db = await freshBenchDatabase({
+    database: 'tessera_bench',
+    cluster: 'bench-read-pg',
+    serverFlags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_utility=on', '-c', 'max_connections=300'],
+  });
+  const { ownerUrl, appUrl, appPassword } = db;
   const children: ChildProcess[] = [];
   try {
-    const admin = new Client({ connectionString: embedded.adminUrl() });
-    await admin.connect();
-    await admin.query('drop database if exists tessera_bench with (force)');
-    await admin.end();
-    await ensureDatabase(embedded.adminUrl(), 'tessera_bench');
-    const ownerUrl = embedded.adminUrl('tessera_bench');
     const stats = new Client({ connectionString: ownerUrl });
     await stats.connect();
     await stats.query('create extension if not exists pg_stat_statements');
     await stats.query('select pg_stat_statements_reset()');
     await stats.end();
-    const appPassword = randomBytes(12).toString('hex');
-    const appUrl = withCredentials(ownerUrl, APP_ROLE, appPassword);
-    await migrate(ownerUrl);
-    await ensureAppRole(ownerUrl, appPassword);
-    await prepareQueueSchema(ownerUrl, APP_ROLE);
     const dataDir = join(work, 'data');
     rmSync(dataDir, { recursive: true, force: true });
     const env = {
@@ -245,7 +233,7 @@ async function main(): Promise<void> {
     const organizationId = (await login('csr_manager')).organization.id;
     const floor = await startProcess('floor', process.execPath, [join(__dirname, 'floor-server.js')], { DATABASE_URL: ownerUrl, ORGANIZATION_ID: organizationId, PORT: String(await freePort()) }, /listening (\d+)/);
     children.push(floor.child);
-    const pg = { adminUrl: ownerUrl, pid: postmasterPid(embedded.dataDir) };
+    const pg = { adminUrl: ownerUrl, pid: postmasterPid(db.clusterDir) };
 
     const only = process.env.BENCH_WORKLOADS?.split(',');
     for (const workload of WORKLOADS.filter((w) => !only || only.includes(w.key))) {
@@ -284,7 +272,7 @@ async function main(): Promise<void> {
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
-    await embedded.stop();
+    await db.close();
   }
 }
 
