@@ -181,7 +181,10 @@ function text(field: string, value: string | null | undefined, max: number): str
   return t;
 }
 
-/** Users to add: distinct valid ids, active members of the organization, recipients only on their partner's project. */
+/**
+ * Users to add: distinct valid ids, active members of the organization; on a project's
+ * conversation, no user linked to another partner (csr_partner_member: a recipient's partner).
+ */
 async function checkParticipants(em: EntityManager, userIds: string[], projectPartnerId: string | null, projectId: string | null | undefined): Promise<string[]> {
   const ids = [...new Set(userIds.map((id) => assertId('participantIds', id)))];
   if (ids.length > MAX_PARTICIPANTS) throw badInput('participantIds', `At most ${MAX_PARTICIPANTS} participants`);
@@ -216,7 +219,8 @@ export async function startConversation(ctx: RequestContext, input: StartConvers
       if (!project || !inScope(access.partners, project.partnerId)) throw notFound('Project', 'projectId');
       partnerId = project.partnerId ?? null;
     }
-    const others = (await checkParticipants(em, [access.userId, ...input.participantIds], partnerId, projectId)).filter((id) => id !== access.userId);
+    // The caller's own reach was checked above (a manager linked to the internal partner may still open any project's conversation).
+    const others = (await checkParticipants(em, input.participantIds, partnerId, projectId)).filter((id) => id !== access.userId);
     const conversation = em.create(Conversation, { subject, projectId, createdBy: access.userId, lastMessageAt: null } as Conversation);
     for (const userId of [access.userId, ...others]) {
       em.create(ConversationParticipant, { conversationId: conversation.id, userId, lastReadAt: userId === access.userId ? new Date() : null } as ConversationParticipant);
