@@ -25,6 +25,7 @@ import { ReconciliationJob } from './recon/reconciliation-job.entity';
 import { ReconRow } from './recon/recon-row.entity';
 import { Match, MatchMember } from './recon/match.entity';
 import { ReconciliationException } from './recon/reconciliation-exception.entity';
+import { Conversation, ConversationParticipant, Message } from './conversations/conversation.entity';
 
 export const allEntities = [
   User,
@@ -74,4 +75,7 @@ export const allEntities = [
   Match,
   MatchMember,
   ReconciliationException,
+  Conversation,
+  ConversationParticipant,
+  Message,
 ];

@@ -9,13 +9,14 @@ import { jobsResolvers, jobsRules } from './jobs';
 import { csrResolvers, csrRules } from './csr';
 import { crmResolvers, crmRules } from './crm';
 import { reconResolvers, reconRules } from './recon';
+import { conversationsResolvers, conversationsRules } from './conversations';
 import type { Express } from 'express';
 import type { AppDeps } from '../core/context/request-context';
 import type { RuleMap } from '../schema/rules';
 
-export const resolvers = [...identityResolvers, ...tenancyResolvers, ...accessResolvers, ...auditResolvers, ...filesResolvers, ...notificationsResolvers, ...jobsResolvers, ...csrResolvers, ...crmResolvers, ...reconResolvers] as const;
+export const resolvers = [...identityResolvers, ...tenancyResolvers, ...accessResolvers, ...auditResolvers, ...filesResolvers, ...notificationsResolvers, ...jobsResolvers, ...csrResolvers, ...crmResolvers, ...reconResolvers, ...conversationsResolvers] as const;
 
-export const ruleMaps: RuleMap[] = [identityRules, tenancyRules, accessRules, auditRules, filesRules, notificationsRules, jobsRules, csrRules, crmRules, reconRules];
+export const ruleMaps: RuleMap[] = [identityRules, tenancyRules, accessRules, auditRules, filesRules, notificationsRules, jobsRules, csrRules, crmRules, reconRules, conversationsRules];
 
 /** Endpoints outside GraphQL (signed file URLs), mounted on the Express app before /graphql. */
 export const httpRoutes: ((app: Express, deps: AppDeps) => void)[] = [mountFileRoutes];

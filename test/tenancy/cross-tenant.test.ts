@@ -126,6 +126,15 @@ import {
   SuggestMappingDocument,
   UnmatchedRowsDocument,
   UpdateMatchingRuleDocument,
+  ConvAddParticipantsDocument,
+  ConvConversationDocument,
+  ConvConversationsDocument,
+  ConvDeleteDocument,
+  ConvEditDocument,
+  ConvMarkReadDocument,
+  ConvMessagesDocument,
+  ConvPostDocument,
+  ConvStartDocument,
 } from '../__generated__/graphql';
 import { uploadFile } from '../recon/support';
 import { seeded } from '../csr/support';
@@ -214,7 +223,17 @@ before(async () => {
     target: (await api.gql(CreateSalesTargetDocument, { input: { name: 'Acme target', periodStart: '2030-01-01', periodEnd: '2030-12-31', amount: '10' } }, acmeAdmin)).data!.createSalesTarget.id,
   };
   await setupRecon();
+  await setupConversations();
 });
+
+// A conversation of acme's about its schools project, with a message.
+let conv: { id: string; messageId: string; adminUserId: string };
+async function setupConversations() {
+  const started = (await api.gql(ConvStartDocument, { input: { subject: 'Acme talk', projectId: csrA.schools, participantIds: [] } }, acme.admin)).data!.startConversation;
+  const message = (await api.gql(ConvPostDocument, { input: { conversationId: started.id, body: 'Acme only' } }, acme.admin)).data!.postMessage;
+  const [admin] = await api.sql<{ id: string }>(`select id from identity_user where email = 'admin@acme.test'`);
+  conv = { id: started.id, messageId: message.id, adminUserId: admin.id };
+}
 after(() => api.close());
 
 // Reconciliation fixtures of acme: a registered file with a mapping, a rule and its approval, a run with a match and an exception.
@@ -499,6 +518,30 @@ const cases: Record<string, () => Promise<void>> = {
     assert.equal(errorCode(await api.gql(ResolveExceptionDocument, { id: recon.exceptionId, reason: 'mine now' }, globex.admin)), 'NOT_FOUND');
     assert.equal(errorCode(await api.gql(BulkAssignExceptionsDocument, { ids: [recon.exceptionId], userId: null }, globex.admin)), 'NOT_FOUND');
     assert.equal((await api.gql(ReconciliationExceptionDocument, { id: recon.exceptionId }, acme.admin)).data!.reconciliationException.status, 'OPEN');
+  },
+  async Conversation() {
+    const listed = (await api.gql(ConvConversationsDocument, { first: 100 }, globex.admin)).data!.conversations.edges.map((e) => e.node.id);
+    assert.ok(!listed.includes(conv.id));
+    assert.equal(errorCode(await api.gql(ConvConversationDocument, { id: conv.id }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(ConvMarkReadDocument, { conversationId: conv.id }, globex.admin)), 'NOT_FOUND');
+    // Nor can globex open a conversation on acme's project.
+    assert.equal(errorCode(await api.gql(ConvStartDocument, { input: { subject: 'x', projectId: csrA.schools, participantIds: [] } }, globex.admin)), 'NOT_FOUND');
+  },
+  async ConversationParticipant() {
+    assert.equal(errorCode(await api.gql(ConvAddParticipantsDocument, { conversationId: conv.id, participantIds: [conv.adminUserId] }, globex.admin)), 'NOT_FOUND');
+    // acme's admin is no member of globex: not a participant of globex's conversations either.
+    const res = await api.gql(ConvStartDocument, { input: { subject: 'x', participantIds: [conv.adminUserId] } }, globex.admin);
+    assert.equal(errorCode(res), 'BAD_USER_INPUT');
+    const participants = (await api.gql(ConvConversationDocument, { id: conv.id }, acme.admin)).data!.conversation.participants;
+    assert.deepEqual(participants.map((p) => p.userId), [conv.adminUserId]);
+  },
+  async Message() {
+    assert.equal(errorCode(await api.gql(ConvMessagesDocument, { conversationId: conv.id }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(ConvPostDocument, { input: { conversationId: conv.id, body: 'hi' } }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(ConvEditDocument, { id: conv.messageId, body: 'taken' }, globex.admin)), 'NOT_FOUND');
+    assert.equal(errorCode(await api.gql(ConvDeleteDocument, { id: conv.messageId }, globex.admin)), 'NOT_FOUND');
+    const messages = (await api.gql(ConvMessagesDocument, { conversationId: conv.id }, acme.admin)).data!.messages.edges;
+    assert.deepEqual(messages.map((e) => [e.node.body, e.node.deletedAt]), [['Acme only', null]]);
   },
 };
 

@@ -23,3 +23,5 @@ export type { CsrDashboardData } from './dashboard.service';
 export { subscribeMilestoneUpdated, subscribeExpenseApproved } from './csr.subscriptions';
 export type { MilestoneUpdatedEvent, ExpenseApprovedEvent } from './csr.events';
 export { seedCsrDemo } from './csr.seed';
+export { projectScope, inScope, viewerPartnerIds } from './csr.scope';
+export type { ProjectScope } from './csr.scope';
