@@ -196,3 +196,25 @@ export function subscribeTo<T>(
   const organizationId = requireTenant(ctx);
   return ctx.app.pubsub.subscribe(event, organizationId, { filter: filter && ((payload) => filter(payload, viewer)) });
 }
+
+/**
+ * The events of `source` for which `keep` resolves true: for checks that need the database at
+ * delivery time (a scope as it is when the event arrives), which a synchronous filter cannot do.
+ */
+export function filterEvents<T>(source: AsyncIterableIterator<T>, keep: (event: T) => Promise<boolean>): AsyncIterableIterator<T> {
+  return {
+    async next() {
+      for (;;) {
+        const step = await source.next();
+        if (step.done || (await keep(step.value))) return step;
+      }
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

@@ -5,28 +5,10 @@
  */
 import type { RequestContext } from '../../core/context/request-context';
 import { refreshContext, requireViewer } from '../../core/context/request-context';
-import { subscribeTo } from '../../core/pubsub';
+import { filterEvents, subscribeTo } from '../../core/pubsub';
 import { ConversationParticipant } from '../../entities/conversations/conversation.entity';
 import { conversationAccess, getConversation, reachable } from './conversation.service';
 import { MessageAdded, type MessageAddedEvent } from './conversations.events';
-
-function filterAsync<T>(source: AsyncIterableIterator<T>, keep: (event: T) => Promise<boolean>): AsyncIterableIterator<T> {
-  return {
-    async next() {
-      for (;;) {
-        const step = await source.next();
-        if (step.done || (await keep(step.value))) return step;
-      }
-    },
-    async return() {
-      await source.return?.();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
 
 async function mayReceive(ctx: RequestContext, event: MessageAddedEvent): Promise<boolean> {
   const check = refreshContext(ctx, requireViewer(ctx));
@@ -53,5 +35,5 @@ export async function subscribeMessageAdded(ctx: RequestContext, conversationId?
     }
   }
   const source = subscribeTo(ctx, MessageAdded, (e) => !conversationId || e.conversationId === conversationId);
-  return filterAsync(source, (e) => mayReceive(ctx, e));
+  return filterEvents(source, (e) => mayReceive(ctx, e));
 }

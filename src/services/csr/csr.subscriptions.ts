@@ -7,29 +7,10 @@
 import type { RequestContext } from '../../core/context/request-context';
 import { refreshContext, requireViewer } from '../../core/context/request-context';
 import { scopeOf } from '../../core/access/permissions';
-import { subscribeTo } from '../../core/pubsub';
+import { filterEvents, subscribeTo } from '../../core/pubsub';
 import { Project } from '../../entities/csr/project.entity';
 import { ExpenseApproved, MilestoneUpdated, type ExpenseApprovedEvent, type MilestoneUpdatedEvent } from './csr.events';
 import { viewerPartnerIds } from './csr.scope';
-
-/** Yields the events of `source` for which `keep` resolves true. */
-function filterAsync<T>(source: AsyncIterableIterator<T>, keep: (event: T) => Promise<boolean>): AsyncIterableIterator<T> {
-  return {
-    async next() {
-      for (;;) {
-        const step = await source.next();
-        if (step.done || (await keep(step.value))) return step;
-      }
-    },
-    async return() {
-      await source.return?.();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
 
 async function inOwnScope(ctx: RequestContext, projectId: string, partnerId: string | null | undefined): Promise<boolean> {
   const check = refreshContext(ctx, requireViewer(ctx));
@@ -47,7 +28,7 @@ export function subscribeMilestoneUpdated(ctx: RequestContext, projectId?: strin
   const viewer = requireViewer(ctx);
   const own = scopeOf(viewer.permissions, 'milestone:read') === 'own';
   const source = subscribeTo(ctx, MilestoneUpdated, (e) => !projectId || e.projectId === projectId);
-  return own ? filterAsync(source, (e) => inOwnScope(ctx, e.projectId, e.partnerId)) : source;
+  return own ? filterEvents(source, (e) => inOwnScope(ctx, e.projectId, e.partnerId)) : source;
 }
 
 /** Approved expenses (expense:read, checked by shield), optionally of one project. */
