@@ -12,6 +12,7 @@ import { Migration20261121032727 } from './Migration20261121032727';
 import { Migration20261121032752 } from './Migration20261121032752';
 import { Migration20261121032800 } from './Migration20261121032800';
 import { Migration20261121040000OpenRequest } from './Migration20261121040000OpenRequest';
+import { Migration20261121050000ReconLeftover } from './Migration20261121050000ReconLeftover';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121005946', class: Migration20261121005946 },
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121032752', class: Migration20261121032752 },
   { name: 'Migration20261121032800', class: Migration20261121032800 },
   { name: 'Migration20261121040000OpenRequest', class: Migration20261121040000OpenRequest },
+  { name: 'Migration20261121050000ReconLeftover', class: Migration20261121050000ReconLeftover },
 ];

@@ -18,7 +18,7 @@ import { ReconciliationFile } from '../../entities/recon/reconciliation-file.ent
 import { ReconciliationJob, type RuleSnapshot } from '../../entities/recon/reconciliation-job.entity';
 import { runReconciliationJob } from '../../jobs';
 import { recordAudit } from '../audit';
-import { exceptionsPass, groupPass, pairPass, type PassContext, type PassSql } from './matching-sql';
+import { exceptionsPass, groupPass, leftoversPass, pairPass, type PassContext, type PassSql } from './matching-sql';
 import { rulesForRun } from './rules.service';
 import { jobAuditScope } from './shared';
 
@@ -233,12 +233,16 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
   const completed = new Set<string>(started.completed_passes as string[]);
   const pctx: PassContext = { organizationId, jobId, sourceFileIds: started.source_file_ids, targetFileIds: started.target_file_ids };
   const passes: Pass[] = [];
+  // The first pass reads every row of the files; it records what it leaves in recon_leftover, and
+  // the later passes and the exceptions read that instead.
+  const later: PassContext = { ...pctx, leftovers: true };
+  const ctxOf = () => (passes.length ? later : pctx);
   for (const rule of rules) {
     const hashable = rule.type === MatchingRuleType.EXACT || (rule.type === MatchingRuleType.RANGE && rule.fields.some((f) => f !== MatchField.AMOUNT && f !== MatchField.DATE));
-    passes.push({ key: `${rule.id}:pairs`, label: `${rule.name} (${rule.type})`, kind: 'match', sql: pairPass(pctx, rule, `${rule.id}:pairs`), hashable });
+    passes.push({ key: `${rule.id}:pairs`, label: `${rule.name} (${rule.type})`, kind: 'match', sql: pairPass(ctxOf(), rule, `${rule.id}:pairs`), hashable });
     if (rule.allowGroups) {
-      passes.push({ key: `${rule.id}:many_to_one`, label: `${rule.name} (many to one)`, kind: 'match', sql: groupPass(pctx, rule, `${rule.id}:many_to_one`, 'source'), hashable: true });
-      passes.push({ key: `${rule.id}:one_to_many`, label: `${rule.name} (one to many)`, kind: 'match', sql: groupPass(pctx, rule, `${rule.id}:one_to_many`, 'target'), hashable: true });
+      passes.push({ key: `${rule.id}:many_to_one`, label: `${rule.name} (many to one)`, kind: 'match', sql: groupPass(ctxOf(), rule, `${rule.id}:many_to_one`, 'source'), hashable: true });
+      passes.push({ key: `${rule.id}:one_to_many`, label: `${rule.name} (one to many)`, kind: 'match', sql: groupPass(ctxOf(), rule, `${rule.id}:one_to_many`, 'target'), hashable: true });
     }
   }
   const targetTypes = await step(async (em) =>
@@ -250,7 +254,7 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
     label: 'exceptions',
     kind: 'exceptions',
     hashable: true,
-    sql: exceptionsPass(pctx, { timingDays, targetHasSettlement: targetTypes.includes(ReconFileType.SETTLEMENT) }),
+    sql: exceptionsPass(later, { timingDays, targetHasSettlement: targetTypes.includes(ReconFileType.SETTLEMENT) }),
   });
 
   try {
@@ -270,6 +274,10 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
         await em.execute(`select set_config('work_mem', '256MB', true)`);
         if (pass.hashable) await em.execute(`select set_config('enable_nestloop', 'off', true)`);
         const [result] = await em.execute<{ rows?: number; inserted?: number }[]>(pass.sql.sql, pass.sql.params);
+        if (i === 0) {
+          const left = leftoversPass(pctx);
+          await em.execute(left.sql, left.params);
+        }
         const ms = Date.now() - t0;
         const matchedRows = pass.kind === 'match' ? Number(result?.rows ?? 0) : 0;
         const exceptionRows = pass.kind === 'exceptions' ? Number(result?.inserted ?? 0) : 0;
@@ -300,6 +308,7 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
         [jobId, jobId, jobId],
       );
       if (!row) throw new Cancelled();
+      await em.execute('delete from recon_leftover where job_id = ?', [jobId]);
       await em.execute(
         `update recon_file set status = 'processed', updated_at = now() where id = any(?::uuid[]) and status = 'normalized'`,
         [`{${[...pctx.sourceFileIds, ...pctx.targetFileIds].join(',')}}`],
