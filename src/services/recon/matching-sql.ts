@@ -52,22 +52,27 @@ const unmatched = (ctx: PassContext, alias: string, side: 'source' | 'target') =
 const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
 /**
- * The tail shared by every pass: insert matches and members, count them. `p` numbers the pairs in
- * source row order and members go in row order: the primary key and match index grow at their
- * right edge instead of taking a million random insertions.
+ * The tail shared by every pair pass: insert matches and members, count them. `p` numbers the
+ * pairs in source row order and the members of both sides go in one row order: the primary key
+ * (job, row) of a new run grows at its right edge (the fast path that skips the descent from the
+ * root) instead of a second run of insertions back in the middle of the index.
  */
 const writePairs = (ctx: PassContext) => `,
   m as (insert into recon_match (id, organization_id, job_id, rule_id, pass, type, confidence, amount_difference)
         select mid, ?::uuid, ?::uuid, ?::uuid, ?, 'one_to_one', confidence, diff from p),
   x as (insert into recon_match_member (job_id, row_id, organization_id, match_id, side)
-        (select ?::uuid, sid, ?::uuid, mid, 'source'::recon_side from p order by sid)
-        union all
-        (select ?::uuid, tid, ?::uuid, mid, 'target'::recon_side from p order by tid))${ctx.leftovers ? `,
+        select ?::uuid, row_id, ?::uuid, mid, side
+          from (select sid as row_id, mid, 'source'::recon_side as side from p union all select tid, mid, 'target'::recon_side from p) q
+         order by row_id)${ctx.leftovers ? `,
   d as (delete from recon_leftover l where l.job_id = ?::uuid and l.row_id in (select sid from p union all select tid from p))` : ''}
   select count(*)::int as matches, (count(*) * 2)::int as rows from p`;
 
-function writeParams(ctx: PassContext, rule: RuleSnapshot, pass: string): unknown[] {
-  return [ctx.organizationId, ctx.jobId, rule.id, pass, ctx.jobId, ctx.organizationId, ctx.jobId, ctx.organizationId, ...(ctx.leftovers ? [ctx.jobId] : [])];
+/** Binds of the match insert, the member insert (`members` selects of job and organization) and the leftovers delete. */
+function writeParams(ctx: PassContext, rule: RuleSnapshot, pass: string, members = 1): unknown[] {
+  const params: unknown[] = [ctx.organizationId, ctx.jobId, rule.id, pass];
+  for (let i = 0; i < members; i++) params.push(ctx.jobId, ctx.organizationId);
+  if (ctx.leftovers) params.push(ctx.jobId);
+  return params;
 }
 
 const sides = (ctx: PassContext) => [uuidArray(ctx.sourceFileIds), ctx.jobId, uuidArray(ctx.targetFileIds), ctx.jobId];
@@ -78,21 +83,21 @@ const dateWithin = (a: string, b: string) => `(${a}.date is null or ${b}.date is
 const tol = (rule: RuleSnapshot) => [rule.amountToleranceAbs, rule.amountTolerancePct];
 
 /**
- * Exact: equality of every field, hash-aggregated per side (no sort): the first row of each key
- * on one side pairs with the first of the other, so a duplicated row is left over for later
- * passes (and, unmatched at the end, reported as a duplicate).
+ * Exact: equality of every field. The rows of both sides are hash-joined on the key and the join
+ * hash-aggregated per key (no sort): the first row of each key on one side pairs with the first
+ * of the other, so a duplicated row is left over for later passes (and, unmatched at the end,
+ * reported as a duplicate). One aggregate over the join's output, not one per side before it.
  */
 function exactPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
   const cols = rule.fields.map((f) => COLUMN[f]);
-  const key = cols.map((c) => `u.${c}`).join(', ');
-  const amount = cols.includes('amount') ? '' : ', min(u.amount) as amount';
+  const key = cols.map((c) => `s.${c}`).join(', ');
   const on = cols.map((c) => `s.${c} = t.${c}`).join(' and ');
   const sql = `with
-  s as (select min(u.id) as id, ${key}${amount} from ${unmatched(ctx, 'u', 'source')} group by ${key}),
-  t as (select min(u.id) as id, ${key}${amount} from ${unmatched(ctx, 'u', 'target')} group by ${key}),
   p as materialized (
     select q.*, nextval('recon_match_id_seq') as mid
-      from (select s.id as sid, t.id as tid, s.amount - t.amount as diff, 1.0::real as confidence from s join t on ${on} order by s.id) q)${writePairs(ctx)}`;
+      from (select min(s.id) as sid, min(t.id) as tid, min(s.amount) - min(t.amount) as diff, 1.0::real as confidence
+              from ${unmatched(ctx, 's', 'source')} join ${unmatched(ctx, 't', 'target')} on ${on}
+             group by ${key} order by 1) q)${writePairs(ctx)}`;
   return { sql, params: [...sides(ctx), ...writeParams(ctx, rule, pass)] };
 }
 
@@ -215,7 +220,7 @@ export function groupPass(ctx: PassContext, rule: RuleSnapshot, pass: string, ma
       uuidArray(manyFiles), ctx.jobId,
       uuidArray(oneFiles), ctx.jobId,
       ...tol(rule), rule.dateToleranceDays, rule.dateToleranceDays,
-      ...writeParams(ctx, rule, pass),
+      ...writeParams(ctx, rule, pass, 2),
     ],
   };
 }
