@@ -411,7 +411,12 @@ export async function normalizeReconciliationFile(ctx: RequestContext, payload: 
       } finally {
         body.destroy();
       }
-      if (n > 0) await em.execute(MOVE_SQL, [organizationId, id]);
+      if (n > 0) {
+        await em.execute(MOVE_SQL, [organizationId, id]);
+        // Planner statistics that count these rows (ours, uncommitted, are sampled as live): runs
+        // over fresh files are then planned with hash joins (see the recon_analyze_rows migration).
+        await em.execute('select recon_analyze_rows()');
+      }
       await em.execute('drop table if exists pg_temp.recon_row_load');
       if (n === 0) throw new RowProblem('The file has a header but no data rows');
       await em.execute(
