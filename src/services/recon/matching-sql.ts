@@ -19,6 +19,8 @@ export interface PassContext {
    * from there (and delete what a pass matches) instead of anti-joining the files' rows.
    */
   leftovers?: boolean;
+  /** The run's first pass: its statement also records in recon_leftover the rows it leaves. */
+  recordLeftovers?: boolean;
 }
 
 export interface PassSql {
@@ -64,7 +66,8 @@ const writePairs = (ctx: PassContext) => `,
         select ?::uuid, row_id, ?::uuid, mid, side
           from (select sid as row_id, mid, 'source'::recon_side as side from p union all select tid, mid, 'target'::recon_side from p) q
          order by row_id)${ctx.leftovers ? `,
-  d as (delete from recon_leftover l where l.job_id = ?::uuid and l.row_id in (select sid from p union all select tid from p))` : ''}
+  d as (delete from recon_leftover l where l.job_id = ?::uuid and l.row_id in (select sid from p union all select tid from p))` : ''}${ctx.recordLeftovers ? `,
+  lo as (${leftoverInsert(ctx, 'u.id not in (select sid from p)', 'u.id not in (select tid from p)')})` : ''}
   select count(*)::int as matches, (count(*) * 2)::int as rows from p`;
 
 /** Binds of the match insert, the member insert (`members` selects of job and organization) and the leftovers delete. */
@@ -72,6 +75,7 @@ function writeParams(ctx: PassContext, rule: RuleSnapshot, pass: string, members
   const params: unknown[] = [ctx.organizationId, ctx.jobId, rule.id, pass];
   for (let i = 0; i < members; i++) params.push(ctx.jobId, ctx.organizationId);
   if (ctx.leftovers) params.push(ctx.jobId);
+  if (ctx.recordLeftovers) params.push(...leftoverParams(ctx));
   return params;
 }
 
@@ -151,22 +155,23 @@ function regexPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql
 }
 
 /**
- * Records the rows of the run that no pass has matched yet in recon_leftover (run in the first
- * pass's transaction, right after it). Existing leftovers are kept (on conflict do nothing).
+ * Inserts into recon_leftover the rows of the run no earlier statement matched (anti-join on the
+ * members) that also pass `sourceLeft` / `targetLeft` (not matched by the current statement,
+ * whose members it cannot see). Existing leftovers are kept (on conflict do nothing).
  */
-export function leftoversPass(ctx: PassContext): PassSql {
+function leftoverInsert(ctx: PassContext, sourceLeft: string, targetLeft: string): string {
   const full = { ...ctx, leftovers: false };
-  const sql = `with ins as (
-    insert into recon_leftover (job_id, row_id, organization_id, side, file_id, amount, date, reference, description, currency, channel)
-    select ?::uuid, u.id, ?::uuid, 'source'::recon_side, u.file_id, u.amount, u.date, u.reference, u.description, u.currency, u.channel from ${unmatched(full, 'u', 'source')}
+  return `insert into recon_leftover (job_id, row_id, organization_id, side, file_id, amount, date, reference, description, currency, channel)
+    select ?::uuid, u.id, ?::uuid, 'source'::recon_side, u.file_id, u.amount, u.date, u.reference, u.description, u.currency, u.channel
+      from ${unmatched(full, 'u', 'source')} where ${sourceLeft}
     union all
-    select ?::uuid, u.id, ?::uuid, 'target'::recon_side, u.file_id, u.amount, u.date, u.reference, u.description, u.currency, u.channel from ${unmatched(full, 'u', 'target')}
-    on conflict do nothing returning 1)
-  select count(*)::int as leftovers from ins`;
-  return {
-    sql,
-    params: [ctx.jobId, ctx.organizationId, uuidArray(ctx.sourceFileIds), ctx.jobId, ctx.jobId, ctx.organizationId, uuidArray(ctx.targetFileIds), ctx.jobId],
-  };
+    select ?::uuid, u.id, ?::uuid, 'target'::recon_side, u.file_id, u.amount, u.date, u.reference, u.description, u.currency, u.channel
+      from ${unmatched(full, 'u', 'target')} where ${targetLeft}
+    on conflict do nothing`;
+}
+
+function leftoverParams(ctx: PassContext): unknown[] {
+  return [ctx.jobId, ctx.organizationId, uuidArray(ctx.sourceFileIds), ctx.jobId, ctx.jobId, ctx.organizationId, uuidArray(ctx.targetFileIds), ctx.jobId];
 }
 
 export function pairPass(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {

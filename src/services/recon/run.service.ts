@@ -18,7 +18,7 @@ import { ReconciliationFile } from '../../entities/recon/reconciliation-file.ent
 import { ReconciliationJob, type RuleSnapshot } from '../../entities/recon/reconciliation-job.entity';
 import { runReconciliationJob } from '../../jobs';
 import { recordAudit } from '../audit';
-import { exceptionsPass, groupPass, leftoversPass, pairPass, type PassContext, type PassSql } from './matching-sql';
+import { exceptionsPass, groupPass, pairPass, type PassContext, type PassSql } from './matching-sql';
 import { rulesForRun } from './rules.service';
 import { jobAuditScope } from './shared';
 
@@ -233,10 +233,10 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
   const completed = new Set<string>(started.completed_passes as string[]);
   const pctx: PassContext = { organizationId, jobId, sourceFileIds: started.source_file_ids, targetFileIds: started.target_file_ids };
   const passes: Pass[] = [];
-  // The first pass reads every row of the files; it records what it leaves in recon_leftover, and
-  // the later passes and the exceptions read that instead.
+  // The first pass reads every row of the files; its statement records what it leaves in
+  // recon_leftover, and the later passes and the exceptions read that instead.
   const later: PassContext = { ...pctx, leftovers: true };
-  const ctxOf = () => (passes.length ? later : pctx);
+  const ctxOf = (): PassContext => (passes.length ? later : { ...pctx, recordLeftovers: true });
   for (const rule of rules) {
     const hashable = rule.type === MatchingRuleType.EXACT || (rule.type === MatchingRuleType.RANGE && rule.fields.some((f) => f !== MatchField.AMOUNT && f !== MatchField.DATE));
     passes.push({ key: `${rule.id}:pairs`, label: `${rule.name} (${rule.type})`, kind: 'match', sql: pairPass(ctxOf(), rule, `${rule.id}:pairs`), hashable });
@@ -274,10 +274,6 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
         await em.execute(`select set_config('work_mem', '256MB', true)`);
         if (pass.hashable) await em.execute(`select set_config('enable_nestloop', 'off', true)`);
         const [result] = await em.execute<{ rows?: number; inserted?: number }[]>(pass.sql.sql, pass.sql.params);
-        if (i === 0) {
-          const left = leftoversPass(pctx);
-          await em.execute(left.sql, left.params);
-        }
         const ms = Date.now() - t0;
         const matchedRows = pass.kind === 'match' ? Number(result?.rows ?? 0) : 0;
         const exceptionRows = pass.kind === 'exceptions' ? Number(result?.inserted ?? 0) : 0;
