@@ -13,6 +13,8 @@ import { Migration20261121032752 } from './Migration20261121032752';
 import { Migration20261121032800 } from './Migration20261121032800';
 import { Migration20261121040000OpenRequest } from './Migration20261121040000OpenRequest';
 import { Migration20261121042525 } from './Migration20261121042525';
+import { Migration20261121050000ReconLeftover } from './Migration20261121050000ReconLeftover';
+import { Migration20261121051000ReconAnalyze } from './Migration20261121051000ReconAnalyze';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121005946', class: Migration20261121005946 },
@@ -28,4 +30,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121032800', class: Migration20261121032800 },
   { name: 'Migration20261121040000OpenRequest', class: Migration20261121040000OpenRequest },
   { name: 'Migration20261121042525', class: Migration20261121042525 },
+  { name: 'Migration20261121050000ReconLeftover', class: Migration20261121050000ReconLeftover },
+  { name: 'Migration20261121051000ReconAnalyze', class: Migration20261121051000ReconAnalyze },
 ];

@@ -66,3 +66,45 @@ export class MatchMember {
   @Enum({ items: () => ReconSide, nativeEnumName: 'recon_side' })
   side!: ReconSide;
 }
+
+/**
+ * A row of a run that its first pass left unmatched, with the columns the later passes compare:
+ * those passes and the exceptions read this small set instead of anti-joining every row of the
+ * files against the members, and each pass deletes the rows it matches in the statement that
+ * records the match. Internal to the run (not exposed); emptied when the run completes.
+ */
+@Entity({ tableName: 'recon_leftover' })
+export class ReconLeftover {
+  @PrimaryKey({ type: 'uuid' })
+  jobId!: string;
+
+  @PrimaryKey({ type: 'bigint' })
+  rowId!: string;
+
+  @Property({ type: 'uuid' })
+  organizationId!: string;
+
+  @Enum({ items: () => ReconSide, nativeEnumName: 'recon_side' })
+  side!: ReconSide;
+
+  @Property({ type: 'uuid' })
+  fileId!: string;
+
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  amount!: string;
+
+  @Property({ type: 'date', nullable: true })
+  date?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  reference?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  description?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  currency?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  channel?: string | null;
+}

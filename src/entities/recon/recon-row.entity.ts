@@ -8,8 +8,8 @@ export enum RowDirection {
 }
 
 /**
- * One normalized row of a reconciliation file. Millions of these are written by COPY-like
- * batched inserts and joined by set-based SQL, so the table is kept narrow: a bigint identity
+ * One normalized row of a reconciliation file. Millions of these are written by COPY (through a
+ * transaction-local table) and joined by set-based SQL, so the table is kept narrow: a bigint identity
  * key instead of a uuid and no timestamps (not a TenantEntity); organization_id carries the
  * row-level security policy like every tenant table.
  */

@@ -1,4 +1,4 @@
-/** Streams a mapped reconciliation file into recon_row (batched inserts); a bad row puts the file in error. */
+/** Streams a mapped reconciliation file into recon_row (COPY); a bad row puts the file in error. */
 import { defineJob } from '../../core/jobs';
 import { normalizeReconciliationFile, type NormalizePayload } from '../../services/recon';
 

@@ -1,7 +1,8 @@
 /**
  * The matching passes as set-based SQL. Every pass reads only the rows of the run's files that no
- * earlier pass matched (anti-join on recon_match_member), finds its pairs or groups in one
- * statement, and writes matches and members with insert ... select; the primary key
+ * earlier pass matched (the first pass: anti-join on recon_match_member; the later ones: the
+ * leftovers the first left, which each pass deletes as it matches them), finds its pairs or
+ * groups in one statement, and writes matches and members with insert ... select; the primary key
  * (job_id, row_id) of recon_match_member keeps a row in at most one match, so running a pass
  * again adds nothing. Values are bound as parameters; identifiers come from a fixed whitelist.
  */
@@ -13,6 +14,13 @@ export interface PassContext {
   jobId: string;
   sourceFileIds: string[];
   targetFileIds: string[];
+  /**
+   * The run's first pass is done and recorded what it left in recon_leftover: read unmatched rows
+   * from there (and delete what a pass matches) instead of anti-joining the files' rows.
+   */
+  leftovers?: boolean;
+  /** The run's first pass: its statement also records in recon_leftover the rows it leaves. */
+  recordLeftovers?: boolean;
 }
 
 export interface PassSql {
@@ -29,8 +37,16 @@ const COLUMN: Record<MatchField, string> = {
   [MatchField.CHANNEL]: 'channel',
 };
 
-/** Rows of one side not matched yet in this run. `?` binds: job id, file ids (uuid[] literal). */
-const unmatched = (alias: string, side: 'source' | 'target') => `(select r.id, r.amount, r.date, r.reference, r.description, r.currency, r.channel
+/**
+ * Rows of one side not matched yet in this run. `?` binds: file ids (uuid[] literal), job id.
+ * Before the leftovers exist: the files' rows anti-joined with the members; after: the leftovers.
+ */
+const unmatched = (ctx: PassContext, alias: string, side: 'source' | 'target') =>
+  ctx.leftovers
+    ? `(select l.row_id as id, l.file_id, l.amount, l.date, l.reference, l.description, l.currency, l.channel
+    from recon_leftover l
+   where l.file_id = any(?::uuid[]) and l.job_id = ?::uuid and l.side = '${side}') ${alias}`
+    : `(select r.id, r.file_id, r.amount, r.date, r.reference, r.description, r.currency, r.channel
     from recon_row r
    where r.file_id = any(?::uuid[])
      and not exists (select 1 from recon_match_member mm where mm.job_id = ?::uuid and mm.side = '${side}' and mm.row_id = r.id)) ${alias}`;
@@ -38,21 +54,29 @@ const unmatched = (alias: string, side: 'source' | 'target') => `(select r.id, r
 const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
 /**
- * The tail shared by every pass: insert matches and members, count them. `p` numbers the pairs in
- * source row order and members go in row order: the primary key and match index grow at their
- * right edge instead of taking a million random insertions.
+ * The tail shared by every pair pass: insert matches and members, count them. `p` numbers the
+ * pairs in source row order and the members of both sides go in one row order: the primary key
+ * (job, row) of a new run grows at its right edge (the fast path that skips the descent from the
+ * root) instead of a second run of insertions back in the middle of the index.
  */
-const WRITE_PAIRS = `,
+const writePairs = (ctx: PassContext) => `,
   m as (insert into recon_match (id, organization_id, job_id, rule_id, pass, type, confidence, amount_difference)
         select mid, ?::uuid, ?::uuid, ?::uuid, ?, 'one_to_one', confidence, diff from p),
   x as (insert into recon_match_member (job_id, row_id, organization_id, match_id, side)
-        (select ?::uuid, sid, ?::uuid, mid, 'source'::recon_side from p order by sid)
-        union all
-        (select ?::uuid, tid, ?::uuid, mid, 'target'::recon_side from p order by tid))
+        select ?::uuid, row_id, ?::uuid, mid, side
+          from (select sid as row_id, mid, 'source'::recon_side as side from p union all select tid, mid, 'target'::recon_side from p) q
+         order by row_id)${ctx.leftovers ? `,
+  d as (delete from recon_leftover l where l.job_id = ?::uuid and l.row_id in (select sid from p union all select tid from p))` : ''}${ctx.recordLeftovers ? `,
+  lo as (${leftoverInsert(ctx, 'u.id not in (select sid from p)', 'u.id not in (select tid from p)')})` : ''}
   select count(*)::int as matches, (count(*) * 2)::int as rows from p`;
 
-function writeParams(ctx: PassContext, rule: RuleSnapshot, pass: string): unknown[] {
-  return [ctx.organizationId, ctx.jobId, rule.id, pass, ctx.jobId, ctx.organizationId, ctx.jobId, ctx.organizationId];
+/** Binds of the match insert, the member insert (`members` selects of job and organization) and the leftovers delete. */
+function writeParams(ctx: PassContext, rule: RuleSnapshot, pass: string, members = 1): unknown[] {
+  const params: unknown[] = [ctx.organizationId, ctx.jobId, rule.id, pass];
+  for (let i = 0; i < members; i++) params.push(ctx.jobId, ctx.organizationId);
+  if (ctx.leftovers) params.push(ctx.jobId);
+  if (ctx.recordLeftovers) params.push(...leftoverParams(ctx));
+  return params;
 }
 
 const sides = (ctx: PassContext) => [uuidArray(ctx.sourceFileIds), ctx.jobId, uuidArray(ctx.targetFileIds), ctx.jobId];
@@ -63,21 +87,21 @@ const dateWithin = (a: string, b: string) => `(${a}.date is null or ${b}.date is
 const tol = (rule: RuleSnapshot) => [rule.amountToleranceAbs, rule.amountTolerancePct];
 
 /**
- * Exact: equality of every field, hash-aggregated per side (no sort): the first row of each key
- * on one side pairs with the first of the other, so a duplicated row is left over for later
- * passes (and, unmatched at the end, reported as a duplicate).
+ * Exact: equality of every field. The rows of both sides are hash-joined on the key and the join
+ * hash-aggregated per key (no sort): the first row of each key on one side pairs with the first
+ * of the other, so a duplicated row is left over for later passes (and, unmatched at the end,
+ * reported as a duplicate). One aggregate over the join's output, not one per side before it.
  */
 function exactPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
   const cols = rule.fields.map((f) => COLUMN[f]);
-  const key = cols.map((c) => `u.${c}`).join(', ');
-  const amount = cols.includes('amount') ? '' : ', min(u.amount) as amount';
+  const key = cols.map((c) => `s.${c}`).join(', ');
   const on = cols.map((c) => `s.${c} = t.${c}`).join(' and ');
   const sql = `with
-  s as (select min(u.id) as id, ${key}${amount} from ${unmatched('u', 'source')} group by ${key}),
-  t as (select min(u.id) as id, ${key}${amount} from ${unmatched('u', 'target')} group by ${key}),
   p as materialized (
     select q.*, nextval('recon_match_id_seq') as mid
-      from (select s.id as sid, t.id as tid, s.amount - t.amount as diff, 1.0::real as confidence from s join t on ${on} order by s.id) q)${WRITE_PAIRS}`;
+      from (select min(s.id) as sid, min(t.id) as tid, min(s.amount) - min(t.amount) as diff, 1.0::real as confidence
+              from ${unmatched(ctx, 's', 'source')} join ${unmatched(ctx, 't', 'target')} on ${on}
+             group by ${key} order by 1) q)${writePairs(ctx)}`;
   return { sql, params: [...sides(ctx), ...writeParams(ctx, rule, pass)] };
 }
 
@@ -90,7 +114,7 @@ function bestPairs(ctx: PassContext, rule: RuleSnapshot, pass: string, candidate
   c as materialized (${candidates}),
   bs as (select distinct on (sid) sid, tid, diff, days, score from c order by sid, score desc, tid),
   bt as (select distinct on (tid) sid, tid, diff, days, score from bs order by tid, score desc, sid),
-  p as materialized (select q.*, nextval('recon_match_id_seq') as mid from (select sid, tid, diff, score::real as confidence from bt order by sid) q)${WRITE_PAIRS}`;
+  p as materialized (select q.*, nextval('recon_match_id_seq') as mid from (select sid, tid, diff, score::real as confidence from bt order by sid) q)${writePairs(ctx)}`;
   return { sql, params: [...candidateParams, ...writeParams(ctx, rule, pass)] };
 }
 
@@ -105,7 +129,7 @@ function rangePairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql
   const candidates = `select s.id as sid, t.id as tid, s.amount - t.amount as diff, coalesce(abs(s.date - t.date), 0) as days,
       greatest(0.5, 0.99 - 0.3 * abs(s.amount - t.amount) / nullif(${allowed}, 0) - 0.1 * coalesce(abs(s.date - t.date), 0) / greatest(?::int, 1))
         as score
-      from ${unmatched('s', 'source')} join ${unmatched('t', 'target')} on ${keyJoin(rule, [])}
+      from ${unmatched(ctx, 's', 'source')} join ${unmatched(ctx, 't', 'target')} on ${keyJoin(rule, [])}
      where ${amountWithin('s', 't')} and ${dateWithin('s', 't')}`;
   return bestPairs(ctx, rule, pass, candidates, [...tol(rule), rule.dateToleranceDays, ...sides(ctx), ...tol(rule), rule.dateToleranceDays]);
 }
@@ -114,7 +138,7 @@ function fuzzyPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql
   const text = rule.fields.includes(MatchField.REFERENCE) ? 'reference' : 'description';
   const candidates = `select s.id as sid, t.id as tid, s.amount - t.amount as diff, coalesce(abs(s.date - t.date), 0) as days,
       similarity(s.${text}, t.${text}) as score
-      from ${unmatched('s', 'source')} join ${unmatched('t', 'target')} on ${keyJoin(rule, [MatchField.REFERENCE, MatchField.DESCRIPTION])}
+      from ${unmatched(ctx, 's', 'source')} join ${unmatched(ctx, 't', 'target')} on ${keyJoin(rule, [MatchField.REFERENCE, MatchField.DESCRIPTION])}
      where ${amountWithin('s', 't')} and ${dateWithin('s', 't')}
        and s.${text} % t.${text} and similarity(s.${text}, t.${text}) >= ?::real`;
   return bestPairs(ctx, rule, pass, candidates, [...sides(ctx), ...tol(rule), rule.dateToleranceDays, rule.similarityThreshold]);
@@ -123,11 +147,31 @@ function fuzzyPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql
 /** The reference extracted from one side's description by the pattern equals the other side's reference. */
 function regexPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
   const candidates = `select s.id as sid, t.id as tid, s.amount - t.amount as diff, coalesce(abs(s.date - t.date), 0) as days, 0.9 as score
-      from ${unmatched('s', 'source')} join ${unmatched('t', 'target')}
+      from ${unmatched(ctx, 's', 'source')} join ${unmatched(ctx, 't', 'target')}
         on (substring(s.description from ?) = t.reference or substring(t.description from ?) = s.reference)
        and ${keyJoin(rule, [MatchField.REFERENCE, MatchField.DESCRIPTION])}
      where ${amountWithin('s', 't')} and ${dateWithin('s', 't')}`;
   return bestPairs(ctx, rule, pass, candidates, [...sides(ctx), rule.regexPattern, rule.regexPattern, ...tol(rule), rule.dateToleranceDays]);
+}
+
+/**
+ * Inserts into recon_leftover the rows of the run no earlier statement matched (anti-join on the
+ * members) that also pass `sourceLeft` / `targetLeft` (not matched by the current statement,
+ * whose members it cannot see). Existing leftovers are kept (on conflict do nothing).
+ */
+function leftoverInsert(ctx: PassContext, sourceLeft: string, targetLeft: string): string {
+  const full = { ...ctx, leftovers: false };
+  return `insert into recon_leftover (job_id, row_id, organization_id, side, file_id, amount, date, reference, description, currency, channel)
+    select ?::uuid, u.id, ?::uuid, 'source'::recon_side, u.file_id, u.amount, u.date, u.reference, u.description, u.currency, u.channel
+      from ${unmatched(full, 'u', 'source')} where ${sourceLeft}
+    union all
+    select ?::uuid, u.id, ?::uuid, 'target'::recon_side, u.file_id, u.amount, u.date, u.reference, u.description, u.currency, u.channel
+      from ${unmatched(full, 'u', 'target')} where ${targetLeft}
+    on conflict do nothing`;
+}
+
+function leftoverParams(ctx: PassContext): unknown[] {
+  return [ctx.jobId, ctx.organizationId, uuidArray(ctx.sourceFileIds), ctx.jobId, ctx.jobId, ctx.organizationId, uuidArray(ctx.targetFileIds), ctx.jobId];
 }
 
 export function pairPass(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
@@ -158,11 +202,11 @@ export function groupPass(ctx: PassContext, rule: RuleSnapshot, pass: string, ma
   const sql = `with
   g as (select ${cols.map((c) => `u.${c}`).join(', ')}, array_agg(u.id order by u.id) as ids, sum(u.amount) as amount,
                min(u.date) as d0, max(u.date) as d1
-          from ${unmatched('u', many)}
+          from ${unmatched(ctx, 'u', many)}
          where ${cols.map((c) => `u.${c} is not null`).join(' and ')}
          group by ${cols.map((c) => `u.${c}`).join(', ')} having count(*) > 1),
   c as (select g.ids, o.id as oid, g.amount - o.amount as diff
-          from g join ${unmatched('o', one)} on ${cols.map((c) => `o.${c} = g.${c}`).join(' and ')}
+          from g join ${unmatched(ctx, 'o', one)} on ${cols.map((c) => `o.${c} = g.${c}`).join(' and ')}
          where abs(g.amount - o.amount) <= greatest(?::numeric, abs(o.amount) * ?::numeric / 100)
            and (o.date is null or g.d0 is null or (o.date - g.d0 <= ?::int and g.d1 - o.date <= ?::int))),
   bo as (select distinct on (oid) ids, oid, diff from c order by oid, abs(diff)),
@@ -172,7 +216,8 @@ export function groupPass(ctx: PassContext, rule: RuleSnapshot, pass: string, ma
   x as (insert into recon_match_member (job_id, row_id, organization_id, match_id, side)
         select ?::uuid, unnest(ids), ?::uuid, mid, '${many}'::recon_side from p
         union all
-        select ?::uuid, oid, ?::uuid, mid, '${one}'::recon_side from p)
+        select ?::uuid, oid, ?::uuid, mid, '${one}'::recon_side from p)${ctx.leftovers ? `,
+  d as (delete from recon_leftover l where l.job_id = ?::uuid and l.row_id in (select unnest(ids) from p union all select oid from p))` : ''}
   select count(*)::int as matches, (coalesce(sum(cardinality(ids)), 0) + count(*))::int as rows from p`;
   return {
     sql,
@@ -180,7 +225,7 @@ export function groupPass(ctx: PassContext, rule: RuleSnapshot, pass: string, ma
       uuidArray(manyFiles), ctx.jobId,
       uuidArray(oneFiles), ctx.jobId,
       ...tol(rule), rule.dateToleranceDays, rule.dateToleranceDays,
-      ...writeParams(ctx, rule, pass),
+      ...writeParams(ctx, rule, pass, 2),
     ],
   };
 }
@@ -196,13 +241,9 @@ export function groupPass(ctx: PassContext, rule: RuleSnapshot, pass: string, ma
 export function exceptionsPass(ctx: PassContext, opts: { timingDays: number; targetHasSettlement: boolean }): PassSql {
   const sql = `with
   u as materialized (
-    select r.id, r.file_id, r.amount, r.date, r.reference, r.description, r.currency, 'source'::recon_side as side
-      from recon_row r where r.file_id = any(?::uuid[])
-       and not exists (select 1 from recon_match_member mm where mm.job_id = ?::uuid and mm.side = 'source' and mm.row_id = r.id)
+    select u.id, u.file_id, u.amount, u.date, u.reference, u.description, u.currency, 'source'::recon_side as side from ${unmatched(ctx, 'u', 'source')}
     union all
-    select r.id, r.file_id, r.amount, r.date, r.reference, r.description, r.currency, 'target'::recon_side
-      from recon_row r where r.file_id = any(?::uuid[])
-       and not exists (select 1 from recon_match_member mm where mm.job_id = ?::uuid and mm.side = 'target' and mm.row_id = r.id)),
+    select u.id, u.file_id, u.amount, u.date, u.reference, u.description, u.currency, 'target'::recon_side from ${unmatched(ctx, 'u', 'target')}),
   dup as (select distinct u.id from u join recon_row r2
             on r2.reference = u.reference and r2.amount = u.amount and r2.date is not distinct from u.date and r2.id < u.id
            and r2.file_id = any(case when u.side = 'source' then ?::uuid[] else ?::uuid[] end)),

@@ -145,9 +145,19 @@ export interface NumberFormat {
 }
 
 /** `1.234,56` -> `1234.56`; `(12.00)` and `12.00-` are negative; currency symbols and spaces go. Null when not a number. */
+/** Plain amounts (`1234.56`, `-12.5`, `7`): the common case, taken without the general rules below. */
+const PLAIN_AMOUNT = /^(-?)(\d{1,16})(?:\.(\d+))?$/;
+
 export function parseAmount(raw: string, fmt: NumberFormat): string | null {
   let s = raw.trim();
   if (!s) return null;
+  if (fmt.decimalSeparator === '.') {
+    const p = PLAIN_AMOUNT.exec(s);
+    if (p) {
+      const frac = p[3] === undefined ? '00' : p[3].length >= 2 ? p[3] : `${p[3]}0`;
+      return `${p[1]}${p[2]}.${frac}`;
+    }
+  }
   let negative = false;
   if (s.startsWith('(') && s.endsWith(')')) {
     negative = true;
@@ -185,9 +195,34 @@ function ymd(y: number, m: number, d: number): string | null {
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/;
 
 /** The date `raw` in `format` as YYYY-MM-DD, or null. ISO dates (what Excel date cells become) are always accepted. */
+const DAYS = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DD` exactly and valid (the common case), without regular expressions or Date objects. */
+function plainIsoDate(s: string): string | null {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null;
+  let y = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    y = y * 10 + c;
+  }
+  const m1 = s.charCodeAt(5) - 48;
+  const m2 = s.charCodeAt(6) - 48;
+  const d1 = s.charCodeAt(8) - 48;
+  const d2 = s.charCodeAt(9) - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return null;
+  const m = m1 * 10 + m2;
+  const d = d1 * 10 + d2;
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > DAYS[m]) return null;
+  if (m === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return null;
+  return s;
+}
+
 export function parseDate(raw: string, format: string): string | null {
   const s = raw.trim();
   if (!s) return null;
+  const plain = plainIsoDate(s);
+  if (plain) return plain;
   let m = ISO.exec(s);
   if (m) return ymd(+m[1], +m[2], +m[3]);
   switch (format) {

@@ -233,12 +233,16 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
   const completed = new Set<string>(started.completed_passes as string[]);
   const pctx: PassContext = { organizationId, jobId, sourceFileIds: started.source_file_ids, targetFileIds: started.target_file_ids };
   const passes: Pass[] = [];
+  // The first pass reads every row of the files; its statement records what it leaves in
+  // recon_leftover, and the later passes and the exceptions read that instead.
+  const later: PassContext = { ...pctx, leftovers: true };
+  const ctxOf = (): PassContext => (passes.length ? later : { ...pctx, recordLeftovers: true });
   for (const rule of rules) {
     const hashable = rule.type === MatchingRuleType.EXACT || (rule.type === MatchingRuleType.RANGE && rule.fields.some((f) => f !== MatchField.AMOUNT && f !== MatchField.DATE));
-    passes.push({ key: `${rule.id}:pairs`, label: `${rule.name} (${rule.type})`, kind: 'match', sql: pairPass(pctx, rule, `${rule.id}:pairs`), hashable });
+    passes.push({ key: `${rule.id}:pairs`, label: `${rule.name} (${rule.type})`, kind: 'match', sql: pairPass(ctxOf(), rule, `${rule.id}:pairs`), hashable });
     if (rule.allowGroups) {
-      passes.push({ key: `${rule.id}:many_to_one`, label: `${rule.name} (many to one)`, kind: 'match', sql: groupPass(pctx, rule, `${rule.id}:many_to_one`, 'source'), hashable: true });
-      passes.push({ key: `${rule.id}:one_to_many`, label: `${rule.name} (one to many)`, kind: 'match', sql: groupPass(pctx, rule, `${rule.id}:one_to_many`, 'target'), hashable: true });
+      passes.push({ key: `${rule.id}:many_to_one`, label: `${rule.name} (many to one)`, kind: 'match', sql: groupPass(ctxOf(), rule, `${rule.id}:many_to_one`, 'source'), hashable: true });
+      passes.push({ key: `${rule.id}:one_to_many`, label: `${rule.name} (one to many)`, kind: 'match', sql: groupPass(ctxOf(), rule, `${rule.id}:one_to_many`, 'target'), hashable: true });
     }
   }
   const targetTypes = await step(async (em) =>
@@ -250,7 +254,7 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
     label: 'exceptions',
     kind: 'exceptions',
     hashable: true,
-    sql: exceptionsPass(pctx, { timingDays, targetHasSettlement: targetTypes.includes(ReconFileType.SETTLEMENT) }),
+    sql: exceptionsPass(later, { timingDays, targetHasSettlement: targetTypes.includes(ReconFileType.SETTLEMENT) }),
   });
 
   try {
@@ -300,6 +304,7 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
         [jobId, jobId, jobId],
       );
       if (!row) throw new Cancelled();
+      await em.execute('delete from recon_leftover where job_id = ?', [jobId]);
       await em.execute(
         `update recon_file set status = 'processed', updated_at = now() where id = any(?::uuid[]) and status = 'normalized'`,
         [`{${[...pctx.sourceFileIds, ...pctx.targetFileIds].join(',')}}`],
