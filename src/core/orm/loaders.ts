@@ -12,18 +12,23 @@ import { columnsOf, selectByKeys, shapeOf } from './rows';
 
 type EntityClass = abstract new (...args: never[]) => object;
 type Row = Record<string, unknown>;
+interface Narrowed {
+  columns?: string[];
+  key: string;
+}
+const EVERY_COLUMN: Narrowed = { key: '*' };
 
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
-  private readonly narrowed = new WeakMap<object, Map<EntityClass, string[] | null>>();
+  private readonly narrowed = new WeakMap<object, Map<string, Narrowed>>();
 
   constructor(private readonly db: RequestDb) {}
 
   /** The row of `entity` with this id, or null (also for another tenant's id, or a malformed one). */
   byId<T = Row>(entity: EntityClass, id: string, select?: Iterable<string>): Promise<T | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    const columns = this.columns(entity, select);
-    return this.loader(`${entity.name}#id#${columns?.join(',') ?? '*'}`, async (ids) => {
+    const { columns, key } = this.selection(entity, select);
+    return this.loader(`${entity.name}#id#${key}`, async (ids) => {
       const { hydrate } = shapeOf(this.db, entity);
       const rows = (await this.db.read((trx) => selectByKeys(this.db, trx, entity, 'id', ids, { columns }))).map(hydrate);
       const byId = new Map(rows.map((r) => [r.id as string, r]));
@@ -35,11 +40,8 @@ export class Loaders {
   manyBy<T = Row>(entity: EntityClass, property: string, value: string, select?: Iterable<string>): Promise<T[]> {
     const column = columnsOf(this.db, entity)[property];
     if (!column) throw new Error(`${entity.name}.${property} is not a column`);
-    let columns = this.columns(entity, select);
-    if (columns && !columns.includes(property) && !columns.some((c) => c.endsWith(` as ${property}`))) {
-      columns = [...columns, property === column ? column : `${column} as ${property}`];
-    }
-    return this.loader(`${entity.name}#${property}#${columns?.join(',') ?? '*'}`, async (values) => {
+    const { columns, key } = this.selection(entity, select, property);
+    return this.loader(`${entity.name}#${property}#${key}`, async (values) => {
       const { hydrate } = shapeOf(this.db, entity);
       const rows = (await this.db.read((trx) => selectByKeys(this.db, trx, entity, column, values, { columns, orderById: true }))).map(hydrate);
       const groups = new Map<string, Row[]>();
@@ -52,13 +54,21 @@ export class Loaders {
     }).load(value) as Promise<T[]>;
   }
 
-  /** The narrowed select list, or undefined for every column; computed once per selection and entity. */
-  private columns(entity: EntityClass, select: Iterable<string> | undefined): string[] | undefined {
-    if (!select) return undefined;
-    let byEntity = this.narrowed.get(select);
-    if (!byEntity) this.narrowed.set(select, (byEntity = new Map()));
-    if (!byEntity.has(entity)) byEntity.set(entity, shapeOf(this.db, entity).narrow(select));
-    return byEntity.get(entity) ?? undefined;
+  /**
+   * The narrowed select list (undefined: every column) and its key, computed once per selection,
+   * entity and grouping property: every row of a list asks with the same selection.
+   */
+  private selection(entity: EntityClass, select: Iterable<string> | undefined, groupedBy?: string): Narrowed {
+    if (!select) return EVERY_COLUMN;
+    let known = this.narrowed.get(select);
+    if (!known) this.narrowed.set(select, (known = new Map()));
+    const id = `${entity.name}#${groupedBy ?? ''}`;
+    let narrowed = known.get(id);
+    if (!narrowed) {
+      const columns = shapeOf(this.db, entity).narrow(select, groupedBy ? [groupedBy] : []) ?? undefined;
+      known.set(id, (narrowed = columns ? { columns, key: columns.join(',') } : EVERY_COLUMN));
+    }
+    return narrowed;
   }
 
   private loader(key: string, batch: (keys: readonly string[]) => Promise<unknown[]>): DataLoader<string, unknown> {

@@ -21,11 +21,11 @@ interface Shape {
   /** Turns a raw row into the entity's shape (the driver returns timestamps as text). */
   hydrate: (row: Record<string, unknown>) => Record<string, unknown>;
   /**
-   * The select list for only these properties (plus the id and every many-to-one key, which
-   * relation resolvers need), or null when one is not a column (a computed or relation field,
-   * which may need any column: then everything is read).
+   * The select list for only these properties (plus `also`, the id and every many-to-one key,
+   * which relation resolvers need), or null when one is not a column (a computed or relation
+   * field, which may need any column: then everything is read).
    */
-  narrow: (props: Iterable<string>) => string[] | null;
+  narrow: (props: Iterable<string>, also?: string[]) => string[] | null;
 }
 
 const shapes = new WeakMap<EntityClass, Shape>();
@@ -54,8 +54,8 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
     };
     const keys = meta.props.filter((p) => p.kind === ReferenceKind.MANY_TO_ONE && columnOf[p.name]).map((p) => p.name);
     const selectOf = (prop: string) => (prop === columnOf[prop] ? prop : `${columnOf[prop]} as ${prop}`);
-    const narrow = (props: Iterable<string>) => {
-      const wanted = new Set(['id', ...keys]);
+    const narrow = (props: Iterable<string>, also: string[] = []) => {
+      const wanted = new Set(['id', ...keys, ...also]);
       for (const prop of props) {
         if (!columnOf[prop] || hidden.has(prop)) return null;
         wanted.add(prop);
@@ -68,21 +68,25 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
   return shape;
 }
 
+/** The organization a read of `entity` is scoped to: null for a platform table, an error without a tenant. */
+function readScope(db: RequestDb, shape: Shape, entity: EntityClass): string | null {
+  if (!shape.tenant) return null;
+  if (!db.organizationId) throw new Error(`Tenant context missing: refusing to read ${entity.name}`);
+  return db.organizationId;
+}
+
 /**
  * A query builder over an entity's table, selecting its visible columns under their property
  * names, tenant-scoped. Synchronous on purpose: a knex builder is thenable, so returning it from
- * an async function would run it. Pass the request's transaction (`await db.trx()`); `columns`
- * (from Shape.narrow) reads fewer than all.
+ * an async function would run it. Pass the request's transaction (`await db.trx()`).
  */
-export function scopedSelect(db: RequestDb, trx: Knex.Transaction, entity: EntityClass, alias?: string, columns?: string[]): Knex.QueryBuilder {
+export function scopedSelect(db: RequestDb, trx: Knex.Transaction, entity: EntityClass, alias?: string): Knex.QueryBuilder {
   const shape = shapeOf(db, entity);
   const table = alias ? `${shape.table} as ${alias}` : shape.table;
   const prefix = alias ? `${alias}.` : '';
-  const qb = trx(table).select((columns ?? shape.columns).map((c) => `${prefix}${c}`));
-  if (shape.tenant) {
-    if (!db.organizationId) throw new Error(`Tenant context missing: refusing to read ${entity.name}`);
-    qb.where(`${prefix}organization_id`, db.organizationId);
-  }
+  const qb = trx(table).select(shape.columns.map((c) => `${prefix}${c}`));
+  const organizationId = readScope(db, shape, entity);
+  if (organizationId) qb.where(`${prefix}organization_id`, organizationId);
   return qb;
 }
 
@@ -107,7 +111,7 @@ export async function selectByKeys(
   opts: { columns?: string[]; orderById?: boolean } = {},
 ): Promise<Row[]> {
   const shape = shapeOf(db, entity);
-  if (shape.tenant && !db.organizationId) throw new Error(`Tenant context missing: refusing to read ${entity.name}`);
+  const organizationId = readScope(db, shape, entity);
   const columns = opts.columns ?? shape.columns;
   const key = `${shape.table}|${column}|${opts.orderById ? 'o' : ''}|${columns.join(',')}`;
   let text = statementTexts.get(key);
@@ -116,11 +120,11 @@ export async function selectByKeys(
       const [col, prop] = c.split(' as ');
       return prop ? `${quote(col)} as ${quote(prop)}` : quote(col);
     });
-    const where = shape.tenant ? `"organization_id" = $1 and ${quote(column)} = any($2)` : `${quote(column)} = any($1)`;
+    const where = organizationId ? `"organization_id" = $1 and ${quote(column)} = any($2)` : `${quote(column)} = any($1)`;
     text = `select ${list.join(', ')} from ${quote(shape.table)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
     statementTexts.set(key, text);
   }
-  const params = shape.tenant ? [db.organizationId, values] : [values];
+  const params = organizationId ? [organizationId, values] : [values];
   const client = (trx as unknown as { client: Knex.Client }).client;
   const connection = (await client.acquireConnection()) as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }> };
   client.emit('query', { sql: text, bindings: params });
