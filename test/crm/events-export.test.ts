@@ -138,43 +138,34 @@ describe('exports', () => {
 
 describe('statement count', () => {
   test('deals { customer stage assignedEmployee } costs the same number of statements for 4 and 60 deals', async () => {
-    let statements = 0;
-    const knex = api.app.orm.em.getConnection().getKnex();
-    const count = () => (statements += 1);
-    knex.on('query', count);
-    try {
-      const [org] = await api.sql<{ id: string }>(`select id from tenancy_organization where slug = 'globex'`);
-      const token = globexAdmin;
-      const run = async (first: number) => {
-        statements = 0;
-        const res = await api.gql(DealsNestedDocument, { first }, token);
-        assert.equal(res.errors, undefined);
-        return { statements, n: res.data!.deals.edges.length, withRelations: res.data!.deals.edges.filter((e) => e.node.customer && e.node.stage && e.node.assignedEmployee).length };
-      };
-      await run(4);
-      const small = await run(4);
-      // 60 more deals, each with its own customer and employee, straight into the database.
-      await api.sql(
-        `with s as (select id from crm_pipeline_stage where organization_id = $1 order by position limit 1),
-              p as (select pipeline_id as id from crm_pipeline_stage where id = (select id from s)),
-              c as (insert into crm_customer (id, created_at, updated_at, organization_id, name, customer_type, status)
-                    select gen_random_uuid(), now(), now(), $1, 'Bulk ' || g, 'business', 'active' from generate_series(1, 60) g returning id),
-              e as (insert into crm_employee (id, created_at, updated_at, organization_id, code, first_name, last_name, employment_type, is_active)
-                    select gen_random_uuid(), now(), now(), $1, 'B-' || g, 'Bulk', 'Rep ' || g, 'full_time', true from generate_series(1, 60) g returning id),
-              pairs as (select c.id as cid, e.id as eid from (select id, row_number() over () n from c) c join (select id, row_number() over () n from e) e using (n))
-         insert into crm_deal (id, created_at, updated_at, organization_id, title, customer_id, pipeline_id, stage_id, assigned_employee_id, value, currency, probability, priority, status)
-         select gen_random_uuid(), now() + interval '1 day', now(), $1, 'Bulk deal', cid, (select id from p), (select id from s), eid, 100, 'USD', 10, 'medium', 'open' from pairs`,
-        [org.id],
-      );
-      const large = await run(60);
-      assert.equal(small.n, 4); // the seeded deals
-      assert.equal(large.n, 60);
-      assert.equal(large.withRelations, 60);
-      assert.equal(large.statements, small.statements, `4 deals: ${small.statements} statements, 60 deals: ${large.statements}`);
-      // begin, scope + viewer (app_open_request), page, customer, stage and employee batches, commit
-      assert.equal(large.statements, 7, `${large.statements} statements`);
-    } finally {
-      knex.off('query', count);
-    }
+    const [org] = await api.sql<{ id: string }>(`select id from tenancy_organization where slug = 'globex'`);
+    const token = globexAdmin;
+    const run = async (first: number) => {
+      const { value: res, statements } = await api.statementsDuring(() => api.gql(DealsNestedDocument, { first }, token));
+      assert.equal(res.errors, undefined);
+      return { statements, n: res.data!.deals.edges.length, withRelations: res.data!.deals.edges.filter((e) => e.node.customer && e.node.stage && e.node.assignedEmployee).length };
+    };
+    await run(4);
+    const small = await run(4);
+    // 60 more deals, each with its own customer and employee, straight into the database.
+    await api.sql(
+      `with s as (select id from crm_pipeline_stage where organization_id = $1 order by position limit 1),
+            p as (select pipeline_id as id from crm_pipeline_stage where id = (select id from s)),
+            c as (insert into crm_customer (id, created_at, updated_at, organization_id, name, customer_type, status)
+                  select gen_random_uuid(), now(), now(), $1, 'Bulk ' || g, 'business', 'active' from generate_series(1, 60) g returning id),
+            e as (insert into crm_employee (id, created_at, updated_at, organization_id, code, first_name, last_name, employment_type, is_active)
+                  select gen_random_uuid(), now(), now(), $1, 'B-' || g, 'Bulk', 'Rep ' || g, 'full_time', true from generate_series(1, 60) g returning id),
+            pairs as (select c.id as cid, e.id as eid from (select id, row_number() over () n from c) c join (select id, row_number() over () n from e) e using (n))
+       insert into crm_deal (id, created_at, updated_at, organization_id, title, customer_id, pipeline_id, stage_id, assigned_employee_id, value, currency, probability, priority, status)
+       select gen_random_uuid(), now() + interval '1 day', now(), $1, 'Bulk deal', cid, (select id from p), (select id from s), eid, 100, 'USD', 10, 'medium', 'open' from pairs`,
+      [org.id],
+    );
+    const large = await run(60);
+    assert.equal(small.n, 4); // the seeded deals
+    assert.equal(large.n, 60);
+    assert.equal(large.withRelations, 60);
+    assert.equal(large.statements, small.statements, `4 deals: ${small.statements} statements, 60 deals: ${large.statements}`);
+    // begin, scope + viewer (app_open_request), page, customer, stage and employee batches, commit
+    assert.equal(large.statements, 7, `${large.statements} statements`);
   });
 });

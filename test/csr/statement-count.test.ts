@@ -8,13 +8,9 @@ import { startTestApi, type TestApi } from '../support/api';
 import { CsrProjectsNestedDocument } from '../__generated__/graphql';
 
 let api: TestApi;
-let statements = 0;
 
 before(async () => {
   api = await startTestApi();
-  api.app.orm.em.getConnection().getKnex().on('query', () => {
-    statements += 1;
-  });
 });
 after(() => api.close());
 
@@ -36,8 +32,7 @@ async function addProjects(n: number): Promise<void> {
 
 async function countFor(first: number) {
   const token = await api.login('csr_manager');
-  statements = 0;
-  const res = await api.gql(CsrProjectsNestedDocument, { first }, token);
+  const { value: res, statements } = await api.statementsDuring(() => api.gql(CsrProjectsNestedDocument, { first }, token));
   assert.equal(res.errors, undefined, JSON.stringify(res.errors));
   const edges = res.data!.projects.edges;
   return { statements, projects: edges.length, milestones: edges.reduce((n, e) => n + e.node.milestones.length, 0), partners: edges.filter((e) => e.node.partner).length };

@@ -10,13 +10,9 @@ import { startTestApi, type TestApi } from '../support/api';
 import { MembersDocument } from '../__generated__/graphql';
 
 let api: TestApi;
-let statements = 0;
 
 before(async () => {
   api = await startTestApi();
-  api.app.orm.em.getConnection().getKnex().on('query', () => {
-    statements += 1;
-  });
 });
 after(() => api.close());
 
@@ -49,8 +45,7 @@ async function addMembers(n: number): Promise<void> {
 
 async function countFor(first: number): Promise<{ statements: number; members: number }> {
   const token = await api.login('admin', 'acme');
-  statements = 0;
-  const res = await api.gql(MembersDocument, { first }, token);
+  const { value: res, statements } = await api.statementsDuring(() => api.gql(MembersDocument, { first }, token));
   assert.equal(res.errors, undefined);
   return { statements, members: res.data!.members.edges.length };
 }

@@ -38,6 +38,8 @@ export interface TestApi {
   /** Raw SQL as the database owner, for setting up and checking what the API cannot show. */
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
   gql<T, V>(doc: TypedDocumentNode<T, V>, variables?: V, token?: string, headers?: Record<string, string>): Promise<GqlResult<T>>;
+  /** Runs `fn` and counts the SQL statements the server's database connection ran meanwhile (knex 'query' events). */
+  statementsDuring<T>(fn: () => Promise<T>): Promise<{ value: T; statements: number }>;
   /** Raw POST body (for malformed requests). */
   post(body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
   /** Resolves once no job is waiting, delayed or running (e.g. before reading a recorded message). */
@@ -109,6 +111,18 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     async gql<T, V>(doc: TypedDocumentNode<T, V>, variables?: V, token?: string, headers?: Record<string, string>): Promise<GqlResult<T>> {
       const { status, json } = await post({ query: print(doc), variables }, token, headers);
       return { ...(json as object), status };
+    },
+    async statementsDuring(fn) {
+      let statements = 0;
+      const count = () => (statements += 1);
+      const knex = app.orm.em.getConnection().getKnex();
+      knex.on('query', count);
+      try {
+        const value = await fn();
+        return { value, statements };
+      } finally {
+        knex.off('query', count);
+      }
     },
     async drainJobs(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
