@@ -31,7 +31,7 @@ import { connectApp } from '../../src/app';
 import { DEMO_PASSWORD, demoEmail, seedDemo } from '../../src/seed';
 import { writeDataset } from './dataset';
 import { freshBenchDatabase } from '../support/bench-database';
-import { median, postgresCpuSeconds, postmasterPid, processCpuSeconds, runWrk, statementsExecuted, wrkScript, type HttpRequestSpec, type LoadResult } from './measure';
+import { median, post, postgresCpuSeconds, postmasterPid, processCpuSeconds, runWrk, statementsExecuted, wrkScript, type HttpRequestSpec, type LoadResult } from './measure';
 import { WORKLOADS, type Workload } from './workloads';
 import { measureWrites } from './writes';
 
@@ -97,13 +97,6 @@ function startProcess(name: string, command: string, args: string[], env: Record
     child.stderr!.on('data', (d) => (out += d));
     child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${out.slice(-3000)}`)));
   });
-}
-
-async function post(url: string, body: string, headers: Record<string, string>): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-  const json = (await res.json()) as { data?: unknown; errors?: unknown };
-  if (!res.ok || json.errors) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(json).slice(0, 500)}`);
-  return json.data;
 }
 
 interface Participant {

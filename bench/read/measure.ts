@@ -87,6 +87,14 @@ export function parseWrk(output: string): LoadResult {
   return { requestsPerSecond: Number(rps[1]), requests: Number(total[1]), p50Ms: toMs(p50[1]), p99Ms: toMs(p99[1]), failures };
 }
 
+/** POSTs a GraphQL body and returns its `data`; any error (HTTP or GraphQL) throws. */
+export async function post(url: string, body: string, headers: Record<string, string>): Promise<any> {
+  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const json = (await res.json()) as { data?: unknown; errors?: unknown };
+  if (!res.ok || json.errors) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(json).slice(0, 500)}`);
+  return json.data;
+}
+
 export interface HttpRequestSpec {
   url: string;
   body: string;

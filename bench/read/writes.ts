@@ -4,7 +4,7 @@
  * per second at a fixed concurrency and the SQL statements each one costs (audit included).
  */
 import { Client } from 'pg';
-import { statementsExecuted } from './measure';
+import { post, statementsExecuted } from './measure';
 
 interface Phase {
   name: string;
@@ -12,12 +12,8 @@ interface Phase {
   statementsPerMutation: number;
 }
 
-async function gql(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-  const json = (await res.json()) as { data?: Record<string, any>; errors?: unknown };
-  if (json.errors || !json.data) throw new Error(`mutation failed: ${JSON.stringify(json.errors)}`);
-  return json.data;
-}
+const gql = (url: string, token: string, query: string, variables: Record<string, unknown>) =>
+  post(url, JSON.stringify({ query, variables }), { authorization: `Bearer ${token}` });
 
 /** Runs `count` calls of `one(i)` with `concurrency` in flight. */
 async function pool(count: number, concurrency: number, one: (i: number) => Promise<void>): Promise<void> {
