@@ -108,6 +108,20 @@ test('general limit: per user when signed in (whatever the address), per IP when
   assert.match(metrics, /^rate_limited_total\{limiter="general"\} [1-9]/m);
 });
 
+test('the general limit keeps its count across the writes to its store', async () => {
+  const signIn = await raw(api, loginBody(demoEmail('me_officer', 'acme'), DEMO_PASSWORD), newIp());
+  const token = signIn.json.data.login.accessToken as string;
+  const me = { query: print(MeDocument) };
+  // Points are counted in memory and written every 50 ms: spread the requests across several writes.
+  for (let i = 0; i < 6; i++) {
+    assert.equal((await raw(api, me, newIp(), token)).status, 200, `request ${i + 1}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal((await raw(api, me, newIp(), token)).status, 429);
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.equal((await raw(api, me, newIp(), token)).status, 429);
+});
+
 test('WebSocket operations count against the same per-user limit as HTTP', async () => {
   const signIn = await raw(api, loginBody(demoEmail('auditor', 'acme'), DEMO_PASSWORD), newIp());
   const token = signIn.json.data.login.accessToken as string;

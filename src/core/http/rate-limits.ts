@@ -62,7 +62,11 @@ const GENERAL_FLUSH_MS = 50;
  * a caller can overshoot by what the other processes let through in the last GENERAL_FLUSH_MS.
  */
 class AggregatedLimiter {
-  private readonly callers = new Map<string, { synced: number; pending: number; resetAt: number }>();
+  /**
+   * Per caller: `synced`, the store's count at its last answer; `sending`, points on their way to
+   * the store (not in that count yet); `pending`, points taken since the last write.
+   */
+  private readonly callers = new Map<string, { synced: number; sending: number; pending: number; resetAt: number }>();
   private flushing?: NodeJS.Timeout;
 
   constructor(
@@ -76,8 +80,8 @@ class AggregatedLimiter {
     const now = Date.now();
     let caller = this.callers.get(key);
     // Points not yet written when their window ended belong to that window: they go with it.
-    if (!caller || caller.resetAt <= now) this.callers.set(key, (caller = { synced: 0, pending: 0, resetAt: now + this.windowMs }));
-    const taken = caller.synced + caller.pending;
+    if (!caller || caller.resetAt <= now) this.callers.set(key, (caller = { synced: 0, sending: 0, pending: 0, resetAt: now + this.windowMs }));
+    const taken = caller.synced + caller.sending + caller.pending;
     if (taken >= this.points) throw new RateLimiterRes(0, caller.resetAt - now, taken + 1, false);
     caller.pending += 1;
     this.flushing ??= setTimeout(() => this.flush(), GENERAL_FLUSH_MS).unref();
@@ -88,18 +92,26 @@ class AggregatedLimiter {
     const now = Date.now();
     for (const [key, caller] of this.callers) {
       if (!caller.pending) {
-        if (caller.resetAt <= now) this.callers.delete(key);
+        if (caller.resetAt <= now && !caller.sending) this.callers.delete(key);
         continue;
       }
       const points = caller.pending;
       caller.pending = 0;
+      caller.sending += points;
       this.store.penalty(key, points).then(
         (res) => {
-          caller.synced = res.consumedPoints;
-          caller.resetAt = Date.now() + res.msBeforeNext;
+          caller.sending -= points;
+          // Answers can cross: an older, smaller count never lowers the view (erring strict).
+          if (res.consumedPoints >= caller.synced) {
+            caller.synced = res.consumedPoints;
+            caller.resetAt = Date.now() + res.msBeforeNext;
+          }
         },
-        // The store has an in-memory insurance limiter; a failure here only loses the sync.
-        () => undefined,
+        // The store fell back to its in-memory insurance limiter: keep counting these points here.
+        () => {
+          caller.sending -= points;
+          caller.synced += points;
+        },
       );
     }
   }
