@@ -15,6 +15,7 @@ import { Migration20261121040000OpenRequest } from './Migration20261121040000Ope
 import { Migration20261121042525 } from './Migration20261121042525';
 import { Migration20261121050000ReconLeftover } from './Migration20261121050000ReconLeftover';
 import { Migration20261121051000ReconAnalyze } from './Migration20261121051000ReconAnalyze';
+import { Migration20261121055000TenantPolicyInitPlan } from './Migration20261121055000TenantPolicyInitPlan';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121005946', class: Migration20261121005946 },
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121042525', class: Migration20261121042525 },
   { name: 'Migration20261121050000ReconLeftover', class: Migration20261121050000ReconLeftover },
   { name: 'Migration20261121051000ReconAnalyze', class: Migration20261121051000ReconAnalyze },
+  { name: 'Migration20261121055000TenantPolicyInitPlan', class: Migration20261121055000TenantPolicyInitPlan },
 ];
