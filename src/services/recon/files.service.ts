@@ -14,7 +14,7 @@ import { ReconciliationFile } from '../../entities/recon/reconciliation-file.ent
 import { ReconFileFormat, ReconFileStatus, ReconFileType } from '../../entities/recon/enums';
 import { recordAudit } from '../audit';
 import { readFileContent } from '../files';
-import { looksLikeData, readRows } from './parsing';
+import { looksLikeData, readRowBatches } from './parsing';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -70,9 +70,11 @@ async function inspectXlsx(body: Readable): Promise<Inspection> {
   let headers: string[] | null = null;
   let rows = 0;
   try {
-    for await (const row of readRows(body, ReconFileFormat.XLSX)) {
-      if (!headers) headers = row.cells;
-      else if (row.cells.some((c) => c !== '')) rows++;
+    for await (const batch of readRowBatches(body, ReconFileFormat.XLSX)) {
+      for (const row of batch) {
+        if (!headers) headers = row.cells;
+        else if (row.cells.some((c) => c !== '')) rows++;
+      }
     }
   } catch (err) {
     return { headers: [], rowCount: 0, error: `The file is not a readable Excel workbook: ${(err as Error).message}` };

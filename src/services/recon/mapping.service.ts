@@ -19,7 +19,7 @@ import { ReconciliationFile } from '../../entities/recon/reconciliation-file.ent
 import { RowDirection } from '../../entities/recon/recon-row.entity';
 import { recordAudit } from '../audit';
 import { readFileContent } from '../files';
-import { DATE_FORMATS, parseAmount, parseDate, readRows, UnreadableFile, type NumberFormat } from './parsing';
+import { DATE_FORMATS, parseAmount, parseDate, readRowBatches, UnreadableFile, type NumberFormat } from './parsing';
 import { jobAuditScope, trimText } from './shared';
 import { getReconciliationFile } from './files.service';
 
@@ -56,10 +56,12 @@ async function sampleRows(ctx: RequestContext, file: ReconciliationFile): Promis
   const { body } = await readFileContent(ctx, file.fileId);
   const rows: string[][] = [];
   try {
-    for await (const row of readRows(body, file.format)) {
-      if (row.rowNumber === 1) continue;
-      rows.push(row.cells);
-      if (rows.length >= SAMPLE_ROWS) break;
+    sample: for await (const batch of readRowBatches(body, file.format)) {
+      for (const row of batch) {
+        if (row.rowNumber === 1) continue;
+        rows.push(row.cells);
+        if (rows.length >= SAMPLE_ROWS) break sample;
+      }
     }
   } finally {
     body.destroy();
@@ -360,7 +362,7 @@ export async function normalizeReconciliationFile(ctx: RequestContext, payload: 
         }
       };
       try {
-        for await (const row of readRows(body, file.format)) {
+        for await (const batch of readRowBatches(body, file.format)) for (const row of batch) {
           if (row.rowNumber === 1) continue;
           const c = row.cells;
           if (c.every((v) => v === '')) continue;

@@ -34,10 +34,14 @@ function excelCell(value: unknown): string {
 /** The content is not CSV or not a workbook (the message says where). */
 export class UnreadableFile extends Error {}
 
-/** The rows of a file, header included (row 1), as trimmed text cells; a malformed file throws UnreadableFile. */
-export async function* readRows(body: Readable, format: ReconFileFormat): AsyncGenerator<RawRow> {
+/**
+ * The rows of a file, header included (row 1), as trimmed text cells, in batches: one promise per
+ * batch rather than per row (a million rows through async iteration otherwise cost seconds of
+ * promise bookkeeping). A malformed file throws UnreadableFile.
+ */
+export async function* readRowBatches(body: Readable, format: ReconFileFormat): AsyncGenerator<RawRow[]> {
   try {
-    yield* readRowsUnchecked(body, format);
+    yield* format === ReconFileFormat.XLSX ? readXlsx(body) : readCsv(body);
   } catch (err) {
     if (err instanceof UnreadableFile) throw err;
     const what = format === ReconFileFormat.XLSX ? 'an Excel workbook' : 'CSV';
@@ -45,29 +49,33 @@ export async function* readRows(body: Readable, format: ReconFileFormat): AsyncG
   }
 }
 
-async function* readRowsUnchecked(body: Readable, format: ReconFileFormat): AsyncGenerator<RawRow> {
-  if (format === ReconFileFormat.XLSX) {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(body, {
-      worksheets: 'emit',
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'cache',
-      entries: 'ignore',
-    });
-    // The first worksheet only.
-    for await (const sheet of reader) {
-      // Blank rows are skipped by the reader; row.number keeps the sheet's numbering.
-      for await (const row of sheet) {
-        const values = row.values as unknown[];
-        const cells: string[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(excelCell(values[i]).trim());
-        yield { rowNumber: row.number, cells };
+const XLSX_BATCH = 1000;
+
+async function* readXlsx(body: Readable): AsyncGenerator<RawRow[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(body, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    entries: 'ignore',
+  });
+  // The first worksheet only.
+  for await (const sheet of reader) {
+    let batch: RawRow[] = [];
+    // Blank rows are skipped by the reader; row.number keeps the sheet's numbering.
+    for await (const row of sheet) {
+      const values = row.values as unknown[];
+      const cells: string[] = [];
+      for (let i = 1; i < values.length; i++) cells.push(excelCell(values[i]).trim());
+      batch.push({ rowNumber: row.number, cells });
+      if (batch.length >= XLSX_BATCH) {
+        yield batch;
+        batch = [];
       }
-      break;
     }
-    return;
+    if (batch.length) yield batch;
+    break;
   }
-  yield* readCsv(body);
 }
 
 const quotes = (s: string) => {
@@ -81,13 +89,19 @@ const quotes = (s: string) => {
  * faster than a general parser); quoted records, multi-line ones included, go through csv-parse.
  * Blank lines are skipped; a leading byte order mark is dropped.
  */
-async function* readCsv(body: Readable): AsyncGenerator<RawRow> {
+async function* readCsv(body: Readable): AsyncGenerator<RawRow[]> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let pending: string | null = null;
   let first = true;
   let n = 0;
   const out: string[][] = [];
+  /** The records taken since the last batch, numbered. */
+  const numbered = () => {
+    const batch = out.map((cells) => ({ rowNumber: ++n, cells }));
+    out.length = 0;
+    return batch;
+  };
   const take = (raw: string) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (pending !== null) {
@@ -128,13 +142,12 @@ async function* readCsv(body: Readable): AsyncGenerator<RawRow> {
       start = idx + 1;
     }
     rest = text.slice(start);
-    for (const cells of out) yield { rowNumber: ++n, cells };
-    out.length = 0;
+    if (out.length) yield numbered();
   }
   rest += decoder.end();
   if (rest) take(rest);
   if (pending !== null) throw new UnreadableFile(`The file is not readable as CSV: row ${n + 1} opens a quote that never closes`);
-  for (const cells of out) yield { rowNumber: ++n, cells };
+  if (out.length) yield numbered();
 }
 
 // ---- values ----
