@@ -7,6 +7,7 @@
  * the peak RSS of the server and the worker, precision and recall against the generator's truth,
  * each phase's time, and beside the match phase the floor measured in the same run: the exact hash
  * join and the tolerance join on its leftovers, as plain set-based SQL over the same rows.
+ * BENCH_PROFILE=1: CPU profiles of the server and the worker under .tmp/bench-recon/profiles.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -144,7 +145,8 @@ async function freePort(): Promise<number> {
 }
 
 function start(script: string, env: Record<string, string>, name: string): ChildProcess {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'profiles')}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
   child.stdout!.on('data', () => undefined);
   return child;
@@ -333,11 +335,22 @@ async function main() {
     await owner.query('set enable_nestloop = off');
     const [acc] = (
       await owner.query(
-        `with m as (
+        `with mm as (
+           select s.id * 1000 + u.i as match_id, 'source' as side, x.row_id
+             from recon_match_set s cross join lateral generate_subscripts(s.confidences, 1) as u(i)
+             cross join lateral unnest(case when s.source_ends is null then s.source_row_ids[u.i:u.i]
+                                            else s.source_row_ids[coalesce(s.source_ends[u.i - 1], 0) + 1:s.source_ends[u.i]] end) as x(row_id)
+            where s.job_id = $1
+           union all
+           select s.id * 1000 + u.i, 'target', x.row_id
+             from recon_match_set s cross join lateral generate_subscripts(s.confidences, 1) as u(i)
+             cross join lateral unnest(case when s.target_ends is null then s.target_row_ids[u.i:u.i]
+                                            else s.target_row_ids[coalesce(s.target_ends[u.i - 1], 0) + 1:s.target_ends[u.i]] end) as x(row_id)
+            where s.job_id = $1),
+         m as (
            select mm.match_id, mm.side, t.txn, r.id
-             from recon_match_member mm join recon_row r on r.id = mm.row_id
-             join truth t on t.side = (case when r.file_id = $2 then 'bank' else 'settlement' end) and t.row_number = r.row_number
-            where mm.job_id = $1),
+             from mm join recon_row r on r.id = mm.row_id
+             join truth t on t.side = (case when r.file_id = $2 then 'bank' else 'settlement' end) and t.row_number = r.row_number),
          p as (select s.id as sid, s.txn = t.txn as ok from m s join m t on t.match_id = s.match_id and t.side = 'target' where s.side = 'source')
          select count(*)::int as pairs, count(*) filter (where ok)::int as correct, count(distinct sid) filter (where ok)::int as found from p`,
         [job.id, bankId],

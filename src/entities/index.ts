@@ -23,7 +23,7 @@ import { MatchingRule } from './recon/matching-rule.entity';
 import { Approval } from './recon/approval.entity';
 import { ReconciliationJob } from './recon/reconciliation-job.entity';
 import { ReconRow } from './recon/recon-row.entity';
-import { Match, MatchMember, ReconLeftover } from './recon/match.entity';
+import { MatchSet, ReconLeftover } from './recon/match.entity';
 import { ReconciliationException } from './recon/reconciliation-exception.entity';
 import { Conversation, ConversationParticipant, Message } from './conversations/conversation.entity';
 
@@ -72,8 +72,7 @@ export const allEntities = [
   Approval,
   ReconciliationJob,
   ReconRow,
-  Match,
-  MatchMember,
+  MatchSet,
   ReconLeftover,
   ReconciliationException,
   Conversation,

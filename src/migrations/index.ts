@@ -16,6 +16,7 @@ import { Migration20261121042525 } from './Migration20261121042525';
 import { Migration20261121050000ReconLeftover } from './Migration20261121050000ReconLeftover';
 import { Migration20261121051000ReconAnalyze } from './Migration20261121051000ReconAnalyze';
 import { Migration20261121055000TenantPolicyInitPlan } from './Migration20261121055000TenantPolicyInitPlan';
+import { Migration20261121060000ReconMatchSets } from './Migration20261121060000ReconMatchSets';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121005946', class: Migration20261121005946 },
@@ -34,4 +35,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121050000ReconLeftover', class: Migration20261121050000ReconLeftover },
   { name: 'Migration20261121051000ReconAnalyze', class: Migration20261121051000ReconAnalyze },
   { name: 'Migration20261121055000TenantPolicyInitPlan', class: Migration20261121055000TenantPolicyInitPlan },
+  { name: 'Migration20261121060000ReconMatchSets', class: Migration20261121060000ReconMatchSets },
 ];

@@ -29,6 +29,7 @@ import {
   ReconciliationExceptionsDocument,
   ReconciliationJobDocument,
   ReconciliationMatchesDocument,
+  type ReconciliationMatchesQuery,
   ReconciliationProgressDocument,
   ReconciliationRuleStatisticsDocument,
   ResolveExceptionDocument,
@@ -189,6 +190,23 @@ describe('a run', () => {
     assert.ok(ref3.confidence < 1 && ref3.confidence >= 0.5);
     const exact = matches.edges.filter((e) => e.node.ruleId === exactRuleId);
     assert.ok(exact.every((e) => e.node.confidence === 1));
+    // Paged two at a time: the same matches, in the same order, each once; filters narrow the count.
+    const paged: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: ReconciliationMatchesQuery['reconciliationMatches'] = (await api.gql(ReconciliationMatchesDocument, { jobId, first: 2, after }, auditor)).data!.reconciliationMatches;
+      paged.push(...page.edges.map((e) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor!;
+    }
+    assert.deepEqual(paged, matches.edges.map((e) => e.node.id));
+    const groups = (await api.gql(ReconciliationMatchesDocument, { jobId, filter: { type: { eq: 'MANY_TO_ONE' } } }, auditor)).data!.reconciliationMatches;
+    assert.equal(groups.totalCount, 1);
+    assert.deepEqual(groups.edges.map((e) => e.node.id), [group.id]);
+    const byRule = (await api.gql(ReconciliationMatchesDocument, { jobId, filter: { ruleId: { eq: exactRuleId } } }, auditor)).data!.reconciliationMatches;
+    assert.equal(byRule.totalCount, exact.length);
+    assert.equal(errorCode(await api.gql(ReconciliationMatchesDocument, { jobId, after: 'not-a-cursor' }, auditor)), 'BAD_USER_INPUT');
+    assert.equal(errorCode(await api.gql(ReconciliationMatchesDocument, { jobId, first: 101 }, auditor)), 'BAD_USER_INPUT');
 
     const unmatchedBank = (await api.gql(UnmatchedRowsDocument, { jobId, side: 'SOURCE', first: 50 }, analyst)).data!.unmatchedRows;
     assert.deepEqual(unmatchedBank.edges.map((e) => e.node.reference), ['REF006', 'REF007', 'REF008']);

@@ -1,6 +1,7 @@
 /**
- * Runs that do not go straight through: cancelled between passes, and a worker that died after
- * committing work (the run restarted from scratch, or a pass run twice) — nothing is duplicated.
+ * Runs that do not go straight through: cancelled between passes, two workers on one run at once
+ * (a stalled job picked up again while the first still runs), and a worker that died after
+ * committing its first pass — nothing is duplicated.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,9 +54,9 @@ const start = async () => {
 
 const counts = async (jobId: string) =>
   (
-    await api.sql<{ matches: number; members: number; exceptions: number }>(
-      `select (select count(*)::int from recon_match where job_id = $1) as matches,
-              (select count(*)::int from recon_match_member where job_id = $1) as members,
+    await api.sql<{ matches: number; rows: number; exceptions: number }>(
+      `select (select coalesce(sum(match_count), 0)::int from recon_match_set where job_id = $1) as matches,
+              (select coalesce(sum(cardinality(source_row_ids) + cardinality(target_row_ids)), 0)::int from recon_match_set where job_id = $1) as rows,
               (select count(*)::int from recon_exception where job_id = $1) as exceptions`,
       [jobId],
     )
@@ -74,7 +75,7 @@ test('a run cancelled between passes stops cleanly: earlier passes stay, no exce
   const job = (await api.gql(ReconciliationJobDocument, { id: jobId }, analyst)).data!.reconciliationJob;
   assert.equal(job.status, 'CANCELLED');
   assert.equal(job.matchedRows, 6);
-  assert.deepEqual(await counts(jobId), { matches: 3, members: 6, exceptions: 0 });
+  assert.deepEqual(await counts(jobId), { matches: 3, rows: 6, exceptions: 0 });
   assert.equal(errorCode(await api.gql(CancelReconciliationDocument, { id: jobId }, analyst)), 'CONFLICT');
   const auditor = await api.login('auditor', 'acme');
   assert.equal(errorCode(await api.gql(CancelReconciliationDocument, { id: jobId }, auditor)), 'FORBIDDEN');
@@ -82,18 +83,31 @@ test('a run cancelled between passes stops cleanly: earlier passes stay, no exce
   assert.equal(errorCode(await api.gql(CancelReconciliationDocument, { id: jobId }, globex)), 'NOT_FOUND');
 });
 
-test('a restarted run (every pass again, as after a lost worker) duplicates no match or exception', async () => {
+test('two workers running the same run at once duplicate no match or exception', async () => {
   const jobId = await start();
-  await api.drainJobs();
-  const first = await counts(jobId);
-  assert.deepEqual(first, { matches: 6, members: 13, exceptions: 5 });
-  // As if the worker died after committing the passes but before recording them.
-  await api.sql(`update recon_job set status = 'processing', completed_passes = '[]', progress = 10 where id = $1`, [jobId]);
+  // Both workers reach the first pass before either runs it.
+  let arrived = 0;
+  let release!: () => void;
+  const bothThere = new Promise<void>((resolve) => (release = resolve));
+  runHooks.beforePass = async (_jobId, key) => {
+    if (!key.endsWith(':pairs') || arrived >= 2) return;
+    if (++arrived === 2) release();
+    await bothThere;
+  };
   const actor = (await api.sql<{ id: string }>(`select id from identity_user where email = 'analyst@acme.test'`))[0].id;
-  const ctx = createJobContext(api.app, { tenantId: organizationId, actorId: actor, jobId: 'restart' });
-  assert.deepEqual(await runReconciliation(ctx, { jobId }), { status: 'completed' });
-  await ctx.db.finish(true);
-  assert.deepEqual(await counts(jobId), first);
+  const worker = async (name: string) => {
+    const ctx = createJobContext(api.app, { tenantId: organizationId, actorId: actor, jobId: name });
+    const result = await runReconciliation(ctx, { jobId });
+    await ctx.db.finish(true);
+    return result.status;
+  };
+  const statuses = await Promise.all([worker('first'), worker('second')]);
+  runHooks.beforePass = undefined;
+  assert.equal(arrived, 2);
+  assert.ok(statuses.includes('completed'), statuses.join());
+  // The queued job finds the run done.
+  await api.drainJobs();
+  assert.deepEqual(await counts(jobId), { matches: 6, rows: 13, exceptions: 5 });
   const job = (await api.gql(ReconciliationJobDocument, { id: jobId }, analyst)).data!.reconciliationJob;
   assert.equal(job.status, 'COMPLETED');
   assert.equal(job.matchedRows, 13);
@@ -111,14 +125,14 @@ test('a run resumed after its first pass skips that pass and completes the rest'
   const jobId = await start();
   await api.drainJobs();
   runHooks.beforePass = undefined;
-  assert.deepEqual(await counts(jobId), { matches: 3, members: 6, exceptions: 0 });
+  assert.deepEqual(await counts(jobId), { matches: 3, rows: 6, exceptions: 0 });
   // A killed worker records nothing: the job is left processing, and the next worker resumes it.
   await api.sql(`update recon_job set status = 'processing' where id = $1`, [jobId]);
   const actor = (await api.sql<{ id: string }>(`select id from identity_user where email = 'analyst@acme.test'`))[0].id;
   const ctx = createJobContext(api.app, { tenantId: organizationId, actorId: actor, jobId: 'resume' });
   await runReconciliation(ctx, { jobId });
   await ctx.db.finish(true);
-  assert.deepEqual(await counts(jobId), { matches: 6, members: 13, exceptions: 5 });
+  assert.deepEqual(await counts(jobId), { matches: 6, rows: 13, exceptions: 5 });
   const passes = (await api.sql<{ completed_passes: string[] }>('select completed_passes from recon_job where id = $1', [jobId]))[0].completed_passes;
   assert.equal(passes.length, 5);
   assert.equal(new Set(passes).size, 5);

@@ -249,12 +249,20 @@ async function setupRecon() {
      values (gen_random_uuid(), now(), now(), $1, 'Acme run', $2, '[]', '[]', 'completed', '{}', '[]') returning id`,
     [orgId, JSON.stringify([file.id])],
   );
-  const [row] = await api.sql<{ id: string }>(
+  const [row, left] = await api.sql<{ id: string }>(
     `insert into recon_row (organization_id, file_id, row_number, amount, reference) values ($1, $2, 2, 10, 'R1'), ($1, $2, 3, 11, 'R2') returning id`,
     [orgId, file.id],
   );
-  const [match] = await api.sql<{ id: string }>(`insert into recon_match (organization_id, job_id, pass, type, confidence) values ($1, $2, 'x:pairs', 'one_to_one', 1) returning id`, [orgId, job.id]);
-  await api.sql(`insert into recon_match_member (job_id, row_id, organization_id, match_id, side) values ($1, $2, $3, $4, 'source')`, [job.id, row.id, orgId, match.id]);
+  await api.sql(
+    `insert into recon_leftover (job_id, row_id, organization_id, side, file_id, amount, reference) values ($1, $2, $3, 'source', $4, 11, 'R2')`,
+    [job.id, left.id, orgId, file.id],
+  );
+  const [set] = await api.sql<{ id: string }>(
+    `insert into recon_match_set (organization_id, job_id, type, match_count, confidences, amount_differences, source_row_ids, target_row_ids)
+     values ($1, $2, 'one_to_one', 1, '{1}', '{0}', $3, '{}') returning id`,
+    [orgId, job.id, `{${row.id}}`],
+  );
+  await api.sql(`update recon_job set first_match_set_id = $2, last_match_set_id = $2, completed_passes = '["x:pairs"]' where id = $1`, [job.id, set.id]);
   const [exception] = await api.sql<{ id: string }>(
     `insert into recon_exception (id, created_at, updated_at, organization_id, job_id, row_id, side, type, severity, status, amount, description, suggested_action, comments)
      select gen_random_uuid(), now(), now(), $1, $2, r.id, 'source', 'missing_entry', 'low', 'open', 11, 'Missing', 'Find it', '[]'
@@ -498,7 +506,7 @@ const cases: Record<string, () => Promise<void>> = {
     assert.equal((await api.gql(ApprovalDocument, { id: recon.approvalId }, acme.admin)).data!.approval.status, 'PENDING');
   },
   async ReconciliationJob() {
-    // Its rows, matches and members (recon_row, recon_match, recon_match_member) are reached only through the job.
+    // Its rows and matches (recon_row, recon_match_set, recon_leftover) are reached only through the job.
     assert.equal(errorCode(await api.gql(ReconciliationJobDocument, { id: recon.jobId }, globex.admin)), 'NOT_FOUND');
     assert.equal(errorCode(await api.gql(CancelReconciliationDocument, { id: recon.jobId }, globex.admin)), 'NOT_FOUND');
     assert.equal(errorCode(await api.gql(ReconciliationMatchesDocument, { jobId: recon.jobId }, globex.admin)), 'NOT_FOUND');

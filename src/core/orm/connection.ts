@@ -74,10 +74,11 @@ export function applyFilter(qb: Knex.QueryBuilder, filter: FilterInput, columnOf
   }
 }
 
-const encodeCursor = (values: unknown[]) =>
+/** A keyset cursor: the ordering values of a row (lists that page by hand use the same form). */
+export const encodeCursor = (values: unknown[]) =>
   Buffer.from(JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : v)))).toString('base64url');
 
-function decodeCursor(cursor: string, length: number): unknown[] {
+export function decodeCursor(cursor: string, length: number): unknown[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(values) && values.length === length) return values;

@@ -75,6 +75,13 @@ export class ReconciliationJob extends TenantEntity {
   @Property({ type: 'jsonb' })
   completedPasses: string[] = [];
 
+  /** The smallest and largest recon_match_set id of the run (its sets lie between, on the key). */
+  @Property({ type: 'bigint', nullable: true })
+  firstMatchSetId?: string | null;
+
+  @Property({ type: 'bigint', nullable: true })
+  lastMatchSetId?: string | null;
+
   @Field(() => Float, { nullable: true, description: 'Seconds from start to finish' })
   @Property({ type: 'double', nullable: true })
   processingSeconds?: number | null;

@@ -4,7 +4,6 @@ import type { RequestContext } from '../../core/context/request-context';
 import type { FilterInput } from '../../core/orm/connection';
 import { Approval } from '../../entities/recon/approval.entity';
 import { DataMapping } from '../../entities/recon/data-mapping.entity';
-import { Match } from '../../entities/recon/match.entity';
 import { MatchingRule } from '../../entities/recon/matching-rule.entity';
 import { ReconciliationException } from '../../entities/recon/reconciliation-exception.entity';
 import { ReconciliationFile } from '../../entities/recon/reconciliation-file.entity';
@@ -17,6 +16,7 @@ import {
   CreateReconciliationFileInput,
   ExceptionAgingBucket,
   MappingSuggestion,
+  Match,
   MatchConnection,
   MatchedRow,
   MatchesArgs,
@@ -188,7 +188,7 @@ export class ReconciliationJobResolver {
 export class MatchResolver {
   @FieldResolver(() => [MatchedRow], { description: 'The matched rows of both sides' })
   rows(@Parent() match: Match, @Ctx() ctx: RequestContext) {
-    return recon.matchRows(ctx, String(match.id));
+    return recon.matchRows(ctx, match);
   }
 }
 

@@ -19,13 +19,12 @@ import {
   ReconSide,
   TargetField,
 } from '../../entities/recon/enums';
-import { Match } from '../../entities/recon/match.entity';
 import { MatchingRule } from '../../entities/recon/matching-rule.entity';
 import { ReconRow } from '../../entities/recon/recon-row.entity';
 import { ReconciliationException } from '../../entities/recon/reconciliation-exception.entity';
 import { ReconciliationFile } from '../../entities/recon/reconciliation-file.entity';
 import { ReconciliationJob } from '../../entities/recon/reconciliation-job.entity';
-import { ReportFormat } from '../../services/recon';
+import { ReportFormat, type MatchRecord } from '../../services/recon';
 import { Connection, DateTimeFilter, EnumFilter, IdFilter, PageArgs, StringFilter, DecimalFilter } from '../../schema/common';
 import { DecimalScalar } from '../../schema/scalars';
 
@@ -35,6 +34,19 @@ export const ReconciliationFileConnection = Connection(ReconciliationFile);
 export const MatchingRuleConnection = Connection(MatchingRule);
 export const ApprovalConnection = Connection(Approval);
 export const ReconciliationJobConnection = Connection(ReconciliationJob);
+
+@ObjectType({ simpleResolvers: true, description: 'Rows of both sides matched by a rule, with its confidence' })
+export class Match implements MatchRecord {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) jobId!: string;
+  @Field(() => ID, { nullable: true, description: 'The MatchingRule (null when deleted since)' }) ruleId!: string | null;
+  @Field(() => MatchType) type!: MatchType;
+  @Field(() => Float, { description: '0–1' }) confidence!: number;
+  @Field(() => DecimalScalar, { description: 'Source total minus target total' }) amountDifference!: string;
+  sourceRowIds!: string[];
+  targetRowIds!: string[];
+}
+
 export const MatchConnection = Connection(Match);
 export const ReconRowConnection = Connection(ReconRow);
 export const ReconciliationExceptionConnection = Connection(ReconciliationException);

@@ -34,4 +34,4 @@ export {
 } from './exceptions.service';
 export type { BulkOutcome, AgingBucket } from './exceptions.service';
 export { matchRows, listMatches, listUnmatchedRows, ruleStatistics, generateReconciliationReport, writeReconciliationReport, ReportFormat } from './results.service';
-export type { MatchedRow, RuleStatistic, ReportPayload } from './results.service';
+export type { MatchedRow, MatchRecord, RuleStatistic, ReportPayload } from './results.service';

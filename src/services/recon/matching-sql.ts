@@ -1,10 +1,10 @@
 /**
  * The matching passes as set-based SQL. Every pass reads only the rows of the run's files that no
- * earlier pass matched (the first pass: anti-join on recon_match_member; the later ones: the
- * leftovers the first left, which each pass deletes as it matches them), finds its pairs or
- * groups in one statement, and writes matches and members with insert ... select; the primary key
- * (job_id, row_id) of recon_match_member keeps a row in at most one match, so running a pass
- * again adds nothing. Values are bound as parameters; identifiers come from a fixed whitelist.
+ * earlier pass matched (the first pass: the files' rows; the later ones: the leftovers the first
+ * left, which each pass deletes as it matches them), finds its pairs or groups in one statement,
+ * and writes the matches in sets of SET_SIZE (recon_match_set) with insert ... select. A pass
+ * commits with its record in the job (run.service), so no pass runs twice. Values are bound as
+ * parameters; identifiers come from a fixed whitelist.
  */
 import { MatchField, MatchingRuleType } from '../../entities/recon/enums';
 import type { RuleSnapshot } from '../../entities/recon/reconciliation-job.entity';
@@ -16,7 +16,7 @@ export interface PassContext {
   targetFileIds: string[];
   /**
    * The run's first pass is done and recorded what it left in recon_leftover: read unmatched rows
-   * from there (and delete what a pass matches) instead of anti-joining the files' rows.
+   * from there (and delete what a pass matches) instead of the files' rows.
    */
   leftovers?: boolean;
   /** The run's first pass: its statement also records in recon_leftover the rows it leaves. */
@@ -37,49 +37,85 @@ const COLUMN: Record<MatchField, string> = {
   [MatchField.CHANNEL]: 'channel',
 };
 
+/** Matches per recon_match_set row; a match's id is its set's id × SET_SIZE + its place (0-based). */
+export const SET_SIZE = 1000;
+
+const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
+
 /**
- * Rows of one side not matched yet in this run. `?` binds: file ids (uuid[] literal), job id.
- * Before the leftovers exist: the files' rows anti-joined with the members; after: the leftovers.
+ * Rows of one side not matched yet in this run: before the leftovers exist, the side's files'
+ * rows; after, the side's leftovers. Its `?` binds: sideBinds.
  */
 const unmatched = (ctx: PassContext, alias: string, side: 'source' | 'target') =>
   ctx.leftovers
     ? `(select l.row_id as id, l.file_id, l.amount, l.date, l.reference, l.description, l.currency, l.channel
     from recon_leftover l
-   where l.file_id = any(?::uuid[]) and l.job_id = ?::uuid and l.side = '${side}') ${alias}`
+   where l.job_id = ?::uuid and l.side = '${side}') ${alias}`
     : `(select r.id, r.file_id, r.amount, r.date, r.reference, r.description, r.currency, r.channel
     from recon_row r
-   where r.file_id = any(?::uuid[])
-     and not exists (select 1 from recon_match_member mm where mm.job_id = ?::uuid and mm.side = '${side}' and mm.row_id = r.id)) ${alias}`;
+   where r.file_id = any(?::uuid[])) ${alias}`;
 
-const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
+const sideBinds = (ctx: PassContext, side: 'source' | 'target') =>
+  ctx.leftovers ? [ctx.jobId] : [uuidArray(side === 'source' ? ctx.sourceFileIds : ctx.targetFileIds)];
+
+const sides = (ctx: PassContext) => [...sideBinds(ctx, 'source'), ...sideBinds(ctx, 'target')];
+
+/** The unmatched rows of both sides in one relation `u`, with `src` true on the source side. Binds: bothBinds. */
+const bothSides = (ctx: PassContext) =>
+  ctx.leftovers
+    ? `(select l.row_id as id, l.side = 'source' as src, l.file_id, l.amount, l.date, l.reference, l.description, l.currency, l.channel
+    from recon_leftover l
+   where l.job_id = ?::uuid) u`
+    : `(select r.id, r.file_id = any(?::uuid[]) as src, r.file_id, r.amount, r.date, r.reference, r.description, r.currency, r.channel
+    from recon_row r
+   where r.file_id = any(?::uuid[])) u`;
+
+const bothBinds = (ctx: PassContext) =>
+  ctx.leftovers ? [ctx.jobId] : [uuidArray(ctx.sourceFileIds), uuidArray([...ctx.sourceFileIds, ...ctx.targetFileIds])];
+
+/** The pass's result line, from the sets it wrote (`ms`): matches, rows matched, the range of the sets' ids. */
+const PASS_RESULT = `select coalesce(sum(match_count), 0)::int as matches, coalesce(sum(rows), 0)::int as rows, min(id) as first_id, max(id) as last_id from ms`;
+const RETURNING = 'returning id, match_count, cardinality(source_row_ids) + cardinality(target_row_ids) as rows';
+
+const LEFTOVER_COLUMNS = 'job_id, row_id, organization_id, side, file_id, amount, date, reference, description, currency, channel';
+const leftoverValues = `?::uuid, u.id, ?::uuid, (case when u.src then 'source' else 'target' end)::recon_side,
+           u.file_id, u.amount, u.date, u.reference, u.description, u.currency, u.channel`;
 
 /**
- * The tail shared by every pair pass: insert matches and members, count them. `p` numbers the
- * pairs in source row order and the members of both sides go in one row order: the primary key
- * (job, row) of a new run grows at its right edge (the fast path that skips the descent from the
- * root) instead of a second run of insertions back in the middle of the index.
+ * The first pass's record of what it leaves: the run's rows (one scan of its files) that are not
+ * in the pass's pairs `p`. Binds: job, organization, bothBinds.
  */
-const writePairs = (ctx: PassContext) => `,
-  m as (insert into recon_match (id, organization_id, job_id, rule_id, pass, type, confidence, amount_difference)
-        select mid, ?::uuid, ?::uuid, ?::uuid, ?, 'one_to_one', confidence, diff from p),
-  x as (insert into recon_match_member (job_id, row_id, organization_id, match_id, side)
-        select ?::uuid, row_id, ?::uuid, mid, side
-          from (select sid as row_id, mid, 'source'::recon_side as side from p union all select tid, mid, 'target'::recon_side from p) q
-         order by row_id)${ctx.leftovers ? `,
-  d as (delete from recon_leftover l where l.job_id = ?::uuid and l.row_id in (select sid from p union all select tid from p))` : ''}${ctx.recordLeftovers ? `,
-  lo as (${leftoverInsert(ctx, 'u.id not in (select sid from p)', 'u.id not in (select tid from p)')})` : ''}
-  select count(*)::int as matches, (count(*) * 2)::int as rows from p`;
+const leftoverInsert = (ctx: PassContext) => `insert into recon_leftover (${LEFTOVER_COLUMNS})
+    select ${leftoverValues}
+      from ${bothSides(ctx)}
+     where not exists (select 1 from (select sid as id from p union all select tid from p) pm where pm.id = u.id)`;
 
-/** Binds of the match insert, the member insert (`members` selects of job and organization) and the leftovers delete. */
-function writeParams(ctx: PassContext, rule: RuleSnapshot, pass: string, members = 1): unknown[] {
-  const params: unknown[] = [ctx.organizationId, ctx.jobId, rule.id, pass];
-  for (let i = 0; i < members; i++) params.push(ctx.jobId, ctx.organizationId);
+/**
+ * The tail shared by every pair pass: the matches of `p` (sid, tid, diff, confidence), numbered
+ * as they come (sorting a million would cost more than the rest), go in sets of SET_SIZE: the
+ * arrays of a set line up because every aggregate of a group takes its rows in the same order.
+ * Their rows come off the leftovers, or the first pass records what it leaves (`leftovers`: its
+ * own statement for it, else the generic one).
+ */
+const writePairs = (ctx: PassContext, leftovers = leftoverInsert(ctx)) => `,
+  n as (select p.*, row_number() over () - 1 as i from p),
+  ms as (insert into recon_match_set (organization_id, job_id, rule_id, type, match_count, confidences, amount_differences, source_row_ids, target_row_ids)
+         select ?::uuid, ?::uuid, ?::uuid, 'one_to_one', count(*), array_agg(confidence), array_agg(diff), array_agg(sid), array_agg(tid)
+           from n group by i / ${SET_SIZE} ${RETURNING})${ctx.leftovers ? `,
+  d as (delete from recon_leftover l where l.job_id = ?::uuid and l.row_id in (select sid from p union all select tid from p))` : ''}${ctx.recordLeftovers ? `,
+  lo as (${leftovers})` : ''}
+  ${PASS_RESULT}`;
+
+/**
+ * Binds of the sets' insert, then of the leftovers delete, or of the leftovers insert
+ * (`leftoverBinds`: those of the generic one unless the pass has its own).
+ */
+function writeParams(ctx: PassContext, rule: RuleSnapshot, leftoverBinds = [ctx.jobId, ctx.organizationId, ...bothBinds(ctx)]): unknown[] {
+  const params: unknown[] = [ctx.organizationId, ctx.jobId, rule.id];
   if (ctx.leftovers) params.push(ctx.jobId);
-  if (ctx.recordLeftovers) params.push(...leftoverParams(ctx));
+  if (ctx.recordLeftovers) params.push(...leftoverBinds);
   return params;
 }
-
-const sides = (ctx: PassContext) => [uuidArray(ctx.sourceFileIds), ctx.jobId, uuidArray(ctx.targetFileIds), ctx.jobId];
 
 /** Amount within the rule's tolerance: |a - b| <= max(absolute, pct% of |a|). */
 const amountWithin = (a: string, b: string) => `abs(${a}.amount - ${b}.amount) <= greatest(?::numeric, abs(${a}.amount) * ?::numeric / 100)`;
@@ -87,35 +123,60 @@ const dateWithin = (a: string, b: string) => `(${a}.date is null or ${b}.date is
 const tol = (rule: RuleSnapshot) => [rule.amountToleranceAbs, rule.amountTolerancePct];
 
 /**
- * Exact: equality of every field. The rows of both sides are hash-joined on the key and the join
- * hash-aggregated per key (no sort): the first row of each key on one side pairs with the first
- * of the other, so a duplicated row is left over for later passes (and, unmatched at the end,
- * reported as a duplicate). One aggregate over the join's output, not one per side before it.
+ * Exact: equality of every field. The unmatched rows of both sides are grouped by the key in one
+ * aggregate (one scan, no join): a key with rows on both sides pairs its first source row with
+ * its first target row, so a duplicated row is left over for later passes (and, unmatched at the
+ * end, reported as a duplicate); a row with an empty key field is a group of its own and matches
+ * nothing. The same groups give the first pass what it leaves by id (fetched on the primary key,
+ * not found by comparing every row with the pairs): the rows of keys on one side only and the
+ * second rows of duplicated keys, from each group's first and last ids; only keys held three
+ * times or more on a side are looked up by key (a scan that does not run when there are none).
  */
-function exactPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
+function exactPairs(ctx: PassContext, rule: RuleSnapshot): PassSql {
   const cols = rule.fields.map((f) => COLUMN[f]);
-  const key = cols.map((c) => `s.${c}`).join(', ');
-  const on = cols.map((c) => `s.${c} = t.${c}`).join(' and ');
+  const key = cols.map((c) => `u.${c}`).join(', ');
+  const groupKey = cols.join(', ');
+  const anyNull = cols.map((c) => `u.${c} is null`).join(' or ');
+  const diff = cols.includes('amount') ? '0::numeric' : 'min(u.amount) filter (where u.src) - min(u.amount) filter (where not u.src)';
   const sql = `with
-  p as materialized (
-    select q.*, nextval('recon_match_id_seq') as mid
-      from (select min(s.id) as sid, min(t.id) as tid, min(s.amount) - min(t.amount) as diff, 1.0::real as confidence
-              from ${unmatched(ctx, 's', 'source')} join ${unmatched(ctx, 't', 'target')} on ${on}
-             group by ${key} order by 1) q)${writePairs(ctx)}`;
-  return { sql, params: [...sides(ctx), ...writeParams(ctx, rule, pass)] };
+  g as materialized (
+    select min(u.id) filter (where u.src) as sid, min(u.id) filter (where not u.src) as tid,
+           max(u.id) filter (where u.src) as sid2, max(u.id) filter (where not u.src) as tid2,
+           count(*) filter (where u.src) as ns, count(*) as n, ${diff} as diff, ${key}
+      from ${bothSides(ctx)}
+     group by ${key}, case when ${anyNull} then u.id end),
+  p as (select sid, tid, diff, 1.0::real as confidence from g where sid is not null and tid is not null)${ctx.recordLeftovers ? `,
+  lid as (select x.id from g cross join lateral (values
+            (case when sid is null or tid is null then coalesce(sid, tid) end),
+            (case when (sid is null or tid is null) and n = 2 then coalesce(sid2, tid2) end),
+            (case when sid is not null and tid is not null and ns = 2 then sid2 end),
+            (case when sid is not null and tid is not null and n - ns = 2 then tid2 end)) x(id)
+          where (sid is null or tid is null or n > 2) and ns <= 2 and n - ns <= 2 and x.id is not null),
+  many as (select ${groupKey}, sid, tid from g where ns > 2 or n - ns > 2)` : ''}${writePairs(ctx, `insert into recon_leftover (${LEFTOVER_COLUMNS})
+    select ${leftoverValues}
+      from (select r.id, r.file_id = any(?::uuid[]) as src, r.file_id, r.amount, r.date, r.reference, r.description, r.currency, r.channel
+              from recon_row r where r.id = any(array(select id from lid))) u
+    union all
+    select ${leftoverValues}
+      from ${bothSides(ctx)}
+     where exists (select 1 from many)
+       and (${key}) in (select ${groupKey} from many)
+       and u.id not in (select sid from many where tid is not null union all select tid from many where sid is not null)`)}`;
+  const leftoverBinds = [ctx.jobId, ctx.organizationId, uuidArray(ctx.sourceFileIds), ctx.jobId, ctx.organizationId, ...bothBinds(ctx)];
+  return { sql, params: [...bothBinds(ctx), ...writeParams(ctx, rule, leftoverBinds)] };
 }
 
 /**
  * Candidates (sid, tid, diff, days, score) of a non-exact rule, then the mutual best: each source
  * row's best candidate, kept when it is also the best for its target row.
  */
-function bestPairs(ctx: PassContext, rule: RuleSnapshot, pass: string, candidates: string, candidateParams: unknown[]): PassSql {
+function bestPairs(ctx: PassContext, rule: RuleSnapshot, candidates: string, candidateParams: unknown[]): PassSql {
   const sql = `with
   c as materialized (${candidates}),
   bs as (select distinct on (sid) sid, tid, diff, days, score from c order by sid, score desc, tid),
   bt as (select distinct on (tid) sid, tid, diff, days, score from bs order by tid, score desc, sid),
-  p as materialized (select q.*, nextval('recon_match_id_seq') as mid from (select sid, tid, diff, score::real as confidence from bt order by sid) q)${writePairs(ctx)}`;
-  return { sql, params: [...candidateParams, ...writeParams(ctx, rule, pass)] };
+  p as (select sid, tid, diff, score::real as confidence from bt)${writePairs(ctx)}`;
+  return { sql, params: [...candidateParams, ...writeParams(ctx, rule)] };
 }
 
 /** Equality on the rule's fields other than amount and date (the join key of range/fuzzy/regex). */
@@ -124,66 +185,46 @@ function keyJoin(rule: RuleSnapshot, exclude: MatchField[]): string {
   return cols.length ? cols.map((c) => `s.${c} = t.${c}`).join(' and ') : 'true';
 }
 
-function rangePairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
+function rangePairs(ctx: PassContext, rule: RuleSnapshot): PassSql {
   const allowed = `greatest(?::numeric, abs(s.amount) * ?::numeric / 100)`;
   const candidates = `select s.id as sid, t.id as tid, s.amount - t.amount as diff, coalesce(abs(s.date - t.date), 0) as days,
       greatest(0.5, 0.99 - 0.3 * abs(s.amount - t.amount) / nullif(${allowed}, 0) - 0.1 * coalesce(abs(s.date - t.date), 0) / greatest(?::int, 1))
         as score
       from ${unmatched(ctx, 's', 'source')} join ${unmatched(ctx, 't', 'target')} on ${keyJoin(rule, [])}
      where ${amountWithin('s', 't')} and ${dateWithin('s', 't')}`;
-  return bestPairs(ctx, rule, pass, candidates, [...tol(rule), rule.dateToleranceDays, ...sides(ctx), ...tol(rule), rule.dateToleranceDays]);
+  return bestPairs(ctx, rule, candidates, [...tol(rule), rule.dateToleranceDays, ...sides(ctx), ...tol(rule), rule.dateToleranceDays]);
 }
 
-function fuzzyPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
+function fuzzyPairs(ctx: PassContext, rule: RuleSnapshot): PassSql {
   const text = rule.fields.includes(MatchField.REFERENCE) ? 'reference' : 'description';
   const candidates = `select s.id as sid, t.id as tid, s.amount - t.amount as diff, coalesce(abs(s.date - t.date), 0) as days,
       similarity(s.${text}, t.${text}) as score
       from ${unmatched(ctx, 's', 'source')} join ${unmatched(ctx, 't', 'target')} on ${keyJoin(rule, [MatchField.REFERENCE, MatchField.DESCRIPTION])}
      where ${amountWithin('s', 't')} and ${dateWithin('s', 't')}
        and s.${text} % t.${text} and similarity(s.${text}, t.${text}) >= ?::real`;
-  return bestPairs(ctx, rule, pass, candidates, [...sides(ctx), ...tol(rule), rule.dateToleranceDays, rule.similarityThreshold]);
+  return bestPairs(ctx, rule, candidates, [...sides(ctx), ...tol(rule), rule.dateToleranceDays, rule.similarityThreshold]);
 }
 
 /** The reference extracted from one side's description by the pattern equals the other side's reference. */
-function regexPairs(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
+function regexPairs(ctx: PassContext, rule: RuleSnapshot): PassSql {
   const candidates = `select s.id as sid, t.id as tid, s.amount - t.amount as diff, coalesce(abs(s.date - t.date), 0) as days, 0.9 as score
       from ${unmatched(ctx, 's', 'source')} join ${unmatched(ctx, 't', 'target')}
         on (substring(s.description from ?) = t.reference or substring(t.description from ?) = s.reference)
        and ${keyJoin(rule, [MatchField.REFERENCE, MatchField.DESCRIPTION])}
      where ${amountWithin('s', 't')} and ${dateWithin('s', 't')}`;
-  return bestPairs(ctx, rule, pass, candidates, [...sides(ctx), rule.regexPattern, rule.regexPattern, ...tol(rule), rule.dateToleranceDays]);
+  return bestPairs(ctx, rule, candidates, [...sides(ctx), rule.regexPattern, rule.regexPattern, ...tol(rule), rule.dateToleranceDays]);
 }
 
-/**
- * Inserts into recon_leftover the rows of the run no earlier statement matched (anti-join on the
- * members) that also pass `sourceLeft` / `targetLeft` (not matched by the current statement,
- * whose members it cannot see). Existing leftovers are kept (on conflict do nothing).
- */
-function leftoverInsert(ctx: PassContext, sourceLeft: string, targetLeft: string): string {
-  const full = { ...ctx, leftovers: false };
-  return `insert into recon_leftover (job_id, row_id, organization_id, side, file_id, amount, date, reference, description, currency, channel)
-    select ?::uuid, u.id, ?::uuid, 'source'::recon_side, u.file_id, u.amount, u.date, u.reference, u.description, u.currency, u.channel
-      from ${unmatched(full, 'u', 'source')} where ${sourceLeft}
-    union all
-    select ?::uuid, u.id, ?::uuid, 'target'::recon_side, u.file_id, u.amount, u.date, u.reference, u.description, u.currency, u.channel
-      from ${unmatched(full, 'u', 'target')} where ${targetLeft}
-    on conflict do nothing`;
-}
-
-function leftoverParams(ctx: PassContext): unknown[] {
-  return [ctx.jobId, ctx.organizationId, uuidArray(ctx.sourceFileIds), ctx.jobId, ctx.jobId, ctx.organizationId, uuidArray(ctx.targetFileIds), ctx.jobId];
-}
-
-export function pairPass(ctx: PassContext, rule: RuleSnapshot, pass: string): PassSql {
+export function pairPass(ctx: PassContext, rule: RuleSnapshot): PassSql {
   switch (rule.type) {
     case MatchingRuleType.EXACT:
-      return exactPairs(ctx, rule, pass);
+      return exactPairs(ctx, rule);
     case MatchingRuleType.RANGE:
-      return rangePairs(ctx, rule, pass);
+      return rangePairs(ctx, rule);
     case MatchingRuleType.FUZZY:
-      return fuzzyPairs(ctx, rule, pass);
+      return fuzzyPairs(ctx, rule);
     case MatchingRuleType.REGEX:
-      return regexPairs(ctx, rule, pass);
+      return regexPairs(ctx, rule);
   }
 }
 
@@ -192,13 +233,11 @@ export function pairPass(ctx: PassContext, rule: RuleSnapshot, pass: string): Pa
  * amount and date; the reference when none) whose amounts add up, within tolerance, to one
  * unmatched row of the other side. `many` is the side holding the several rows.
  */
-export function groupPass(ctx: PassContext, rule: RuleSnapshot, pass: string, many: 'source' | 'target'): PassSql {
+export function groupPass(ctx: PassContext, rule: RuleSnapshot, many: 'source' | 'target'): PassSql {
   let cols = rule.fields.filter((f) => f !== MatchField.AMOUNT && f !== MatchField.DATE).map((f) => COLUMN[f]);
   if (!cols.length) cols = ['reference'];
   const one = many === 'source' ? 'target' : 'source';
   const type = many === 'source' ? 'many_to_one' : 'one_to_many';
-  const manyFiles = many === 'source' ? ctx.sourceFileIds : ctx.targetFileIds;
-  const oneFiles = many === 'source' ? ctx.targetFileIds : ctx.sourceFileIds;
   const sql = `with
   g as (select ${cols.map((c) => `u.${c}`).join(', ')}, array_agg(u.id order by u.id) as ids, sum(u.amount) as amount,
                min(u.date) as d0, max(u.date) as d1
@@ -210,23 +249,22 @@ export function groupPass(ctx: PassContext, rule: RuleSnapshot, pass: string, ma
          where abs(g.amount - o.amount) <= greatest(?::numeric, abs(o.amount) * ?::numeric / 100)
            and (o.date is null or g.d0 is null or (o.date - g.d0 <= ?::int and g.d1 - o.date <= ?::int))),
   bo as (select distinct on (oid) ids, oid, diff from c order by oid, abs(diff)),
-  p as materialized (select distinct on (ids) ids, oid, diff, nextval('recon_match_id_seq') as mid from bo order by ids, abs(diff)),
-  m as (insert into recon_match (id, organization_id, job_id, rule_id, pass, type, confidence, amount_difference)
-        select mid, ?::uuid, ?::uuid, ?::uuid, ?, '${type}', 0.9, ${many === 'source' ? 'diff' : '-diff'} from p),
-  x as (insert into recon_match_member (job_id, row_id, organization_id, match_id, side)
-        select ?::uuid, unnest(ids), ?::uuid, mid, '${many}'::recon_side from p
-        union all
-        select ?::uuid, oid, ?::uuid, mid, '${one}'::recon_side from p)${ctx.leftovers ? `,
+  p as materialized (select distinct on (ids) ids, oid, diff from bo order by ids, abs(diff)),
+  n as (select p.*, row_number() over (order by oid) - 1 as i from p),
+  e as (select n.*, (sum(cardinality(ids)) over (partition by i / ${SET_SIZE} order by i))::int as e from n),
+  f as (select n.i / ${SET_SIZE} as b, array_agg(x.id order by n.i, x.o) as flat
+          from n cross join lateral unnest(n.ids) with ordinality as x(id, o) group by 1),
+  s as (select i / ${SET_SIZE} as b, count(*)::int as c, array_agg(0.9::real order by i) as confidences,
+               array_agg(${many === 'source' ? 'diff' : '-diff'} order by i) as diffs, array_agg(oid order by i) as ones, array_agg(e order by i) as ends
+          from e group by 1),
+  ms as (insert into recon_match_set (organization_id, job_id, rule_id, type, match_count, confidences, amount_differences, source_row_ids, target_row_ids, source_ends, target_ends)
+         select ?::uuid, ?::uuid, ?::uuid, '${type}', s.c, s.confidences, s.diffs, ${many === 'source' ? 'f.flat, s.ones, s.ends, null' : 's.ones, f.flat, null, s.ends'}
+           from s join f using (b) ${RETURNING})${ctx.leftovers ? `,
   d as (delete from recon_leftover l where l.job_id = ?::uuid and l.row_id in (select unnest(ids) from p union all select oid from p))` : ''}
-  select count(*)::int as matches, (coalesce(sum(cardinality(ids)), 0) + count(*))::int as rows from p`;
+  ${PASS_RESULT}`;
   return {
     sql,
-    params: [
-      uuidArray(manyFiles), ctx.jobId,
-      uuidArray(oneFiles), ctx.jobId,
-      ...tol(rule), rule.dateToleranceDays, rule.dateToleranceDays,
-      ...writeParams(ctx, rule, pass, 2),
-    ],
+    params: [...sideBinds(ctx, many), ...sideBinds(ctx, one), ...tol(rule), rule.dateToleranceDays, rule.dateToleranceDays, ...writeParams(ctx, rule)],
   };
 }
 
@@ -294,7 +332,7 @@ export function exceptionsPass(ctx: PassContext, opts: { timingDays: number; tar
   return {
     sql,
     params: [
-      uuidArray(ctx.sourceFileIds), ctx.jobId, uuidArray(ctx.targetFileIds), ctx.jobId,
+      ...sides(ctx),
       uuidArray(ctx.sourceFileIds), uuidArray(ctx.targetFileIds),
       opts.timingDays, opts.targetHasSettlement,
       ctx.organizationId, ctx.jobId,

@@ -11,14 +11,16 @@ import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant, requireTenantScope } from '../../core/context/request-context';
 import { badInput } from '../../core/errors';
 import { enqueueJob, type EnqueuedJob } from '../../core/jobs';
-import { buildConnection, type ListArgs } from '../../core/orm/connection';
-import { ReconSide } from '../../entities/recon/enums';
-import { Match } from '../../entities/recon/match.entity';
+import { applyFilter, buildConnection, decodeCursor, encodeCursor, type ListArgs } from '../../core/orm/connection';
+import { scopedSelect } from '../../core/orm/rows';
+import { type MatchType, ReconSide } from '../../entities/recon/enums';
+import { MatchSet } from '../../entities/recon/match.entity';
 import { ReconRow } from '../../entities/recon/recon-row.entity';
 import { ReconciliationJob } from '../../entities/recon/reconciliation-job.entity';
 import { generateReconciliationReportJob } from '../../jobs';
 import { recordAudit } from '../audit';
 import { storeGeneratedFile } from '../files';
+import { SET_SIZE } from './matching-sql';
 import { getReconciliationJob } from './run.service';
 import { jobAuditScope } from './shared';
 
@@ -26,35 +28,47 @@ export interface MatchedRow extends ReconRow {
   side: ReconSide;
 }
 
-const rowLoaders = new WeakMap<RequestContext, DataLoader<string, MatchedRow[]>>();
-
-/** The rows of a match, both sides: one statement for every match of the page. */
-export function matchRows(ctx: RequestContext, matchId: string): Promise<MatchedRow[]> {
-  let loader = rowLoaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader<string, MatchedRow[]>(async (ids) => {
-      await ctx.db.trx();
-      const rows = await ctx.db.em.execute<Record<string, any>[]>(
-        `select m.match_id, m.side, r.id, r.file_id, r.row_number, r.amount, to_char(r.date, 'YYYY-MM-DD') as date,
-                to_char(r.value_date, 'YYYY-MM-DD') as value_date, r.reference, r.description, r.currency, r.channel, r.direction
-           from recon_match_member m join recon_row r on r.id = m.row_id
-          where m.match_id = any(?::bigint[]) order by m.match_id, m.side, r.id`,
-        [`{${ids.join(',')}}`],
-      );
-      const groups = new Map<string, MatchedRow[]>();
-      for (const r of rows) {
-        const key = String(r.match_id);
-        if (!groups.has(key)) groups.set(key, []);
-        groups.get(key)!.push(rowShape(r) as MatchedRow);
-      }
-      return ids.map((id) => groups.get(id) ?? []);
-    }, { maxBatchSize: 500 });
-    rowLoaders.set(ctx, loader);
-  }
-  return loader.load(matchId);
+/** A match as the API shows it, read out of its set (recon_match_set). */
+export interface MatchRecord {
+  id: string;
+  jobId: string;
+  ruleId: string | null;
+  type: MatchType;
+  confidence: number;
+  amountDifference: string;
+  sourceRowIds: string[];
+  targetRowIds: string[];
 }
 
-function rowShape(r: Record<string, any>): ReconRow & { side?: ReconSide } {
+const rowLoaders = new WeakMap<RequestContext, DataLoader<string, ReconRow | null>>();
+
+/** The rows of a match, source side first: one statement for the rows of every match of the page. */
+export async function matchRows(ctx: RequestContext, match: MatchRecord): Promise<MatchedRow[]> {
+  let loader = rowLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader<string, ReconRow | null>(async (ids) => {
+      await ctx.db.trx();
+      const rows = await ctx.db.em.execute<Record<string, any>[]>(
+        `select r.id, r.file_id, r.row_number, r.amount, to_char(r.date, 'YYYY-MM-DD') as date,
+                to_char(r.value_date, 'YYYY-MM-DD') as value_date, r.reference, r.description, r.currency, r.channel, r.direction
+           from recon_row r where r.id = any(?::bigint[])`,
+        [`{${ids.join(',')}}`],
+      );
+      const byId = new Map(rows.map((r) => [String(r.id), rowShape(r)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }, { maxBatchSize: 5000 });
+    rowLoaders.set(ctx, loader);
+  }
+  const sideRows = async (ids: string[], side: ReconSide) =>
+    (await loader.loadMany(ids)).flatMap((r) => {
+      if (r instanceof Error) throw r;
+      return r ? [{ ...r, side }] : [];
+    });
+  const [source, target] = await Promise.all([sideRows(match.sourceRowIds, ReconSide.SOURCE), sideRows(match.targetRowIds, ReconSide.TARGET)]);
+  return [...source, ...target];
+}
+
+function rowShape(r: Record<string, any>): ReconRow {
   return {
     id: String(r.id),
     organizationId: r.organization_id,
@@ -68,7 +82,6 @@ function rowShape(r: Record<string, any>): ReconRow & { side?: ReconSide } {
     currency: r.currency,
     channel: r.channel,
     direction: r.direction,
-    side: r.side,
   };
 }
 
@@ -76,19 +89,71 @@ export interface MatchListArgs extends ListArgs {
   jobId: string;
 }
 
+/** The ids of one side of match `u.i` of set `s`: its slice of the flattened ids. */
+const sideIds = (side: 'source' | 'target') =>
+  `case when s.${side}_ends is null then s.${side}_row_ids[u.i:u.i]
+        else s.${side}_row_ids[coalesce(s.${side}_ends[u.i - 1], 0) + 1:s.${side}_ends[u.i]] end as ${side}_row_ids`;
+
+/**
+ * The matches of a run in id order (set after set), keyset-paged: only the sets of the run (on
+ * the key, between its first and last set) and, past a cursor, only from the cursor's set on.
+ */
 export async function listMatches(ctx: RequestContext, args: MatchListArgs) {
   requireTenant(ctx);
   const job = await getReconciliationJob(ctx, args.jobId);
-  return buildConnection<Match>(ctx.db, Match, {
-    filter: args.filter,
-    orderBy: args.orderBy ?? [{ field: 'id', direction: 'ASC' }],
-    first: args.first,
-    after: args.after,
-    where: (qb) => qb.where('job_id', job.id),
-  });
+  const first = args.first ?? 20;
+  if (first < 1 || first > 100) throw badInput('first', 'first must be between 1 and 100');
+  let after: bigint | null = null;
+  if (args.after) {
+    const [value] = decodeCursor(args.after, 1);
+    if (typeof value !== 'string' || !/^\d{1,18}$/.test(value)) throw badInput('after', 'Invalid cursor');
+    after = BigInt(value);
+  }
+  const sets = scopedSelect(ctx.db, await ctx.db.trx(), MatchSet, 's').clearSelect().where('s.job_id', job.id);
+  if (job.firstMatchSetId) sets.whereBetween('s.id', [job.firstMatchSetId, job.lastMatchSetId!]);
+  else sets.whereRaw('false');
+  if (args.filter) applyFilter(sets, args.filter, { ruleId: 'rule_id', type: 'type' }, 's.');
+  const page = sets
+    .clone()
+    .joinRaw('cross join lateral unnest(s.confidences, s.amount_differences) with ordinality as u(confidence, difference, i)')
+    .select(
+      ctx.db.em.getKnex().raw(`(s.id * ${SET_SIZE} + u.i - 1)::text as id, s.job_id, s.rule_id, s.type, u.confidence, u.difference, ${sideIds('source')}, ${sideIds('target')}`),
+    )
+    .orderBy([{ column: 's.id' }, { column: 'u.i' }])
+    .limit(first + 1);
+  if (after !== null) page.where('s.id', '>=', String(after / BigInt(SET_SIZE))).whereRaw(`s.id * ${SET_SIZE} + u.i - 1 > ?`, [String(after)]);
+  const rows: Record<string, any>[] = await ctx.db.read(() => page);
+  const nodes: MatchRecord[] = rows.slice(0, first).map((r) => ({
+    id: r.id,
+    jobId: r.job_id,
+    ruleId: r.rule_id,
+    type: r.type,
+    confidence: r.confidence,
+    amountDifference: String(r.difference),
+    sourceRowIds: r.source_row_ids,
+    targetRowIds: r.target_row_ids,
+  }));
+  const cursorOf = (m: MatchRecord) => encodeCursor([m.id]);
+  let count: Promise<number> | undefined;
+  return {
+    edges: nodes.map((node) => ({ node, cursor: cursorOf(node) })),
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: after !== null,
+      startCursor: nodes.length ? cursorOf(nodes[0]) : null,
+      endCursor: nodes.length ? cursorOf(nodes[nodes.length - 1]) : null,
+    },
+    count: () =>
+      (count ??= ctx.db
+        .read(() => sets.clone().sum({ n: 's.match_count' }))
+        .then((r: { n: string | null }[]) => Number(r[0].n ?? 0))),
+  };
 }
 
-/** Rows of one side of a run that no match holds, in file order. */
+/**
+ * Rows of one side of a run that no match holds, in file order: the run's leftovers once its
+ * first pass is done, every row of the side's files before.
+ */
 export async function listUnmatchedRows(ctx: RequestContext, args: ListArgs & { jobId: string; side: ReconSide }) {
   requireTenant(ctx);
   const job = await getReconciliationJob(ctx, args.jobId);
@@ -98,10 +163,10 @@ export async function listUnmatchedRows(ctx: RequestContext, args: ListArgs & { 
     orderBy: args.orderBy ?? [{ field: 'id', direction: 'ASC' }],
     first: args.first,
     after: args.after,
-    where: (qb) =>
-      qb
-        .whereIn('file_id', files)
-        .whereNotExists((sub) => sub.select(1).from('recon_match_member as mm').where('mm.job_id', job.id).whereRaw('mm.row_id = recon_row.id')),
+    where: (qb) => {
+      qb.whereIn('file_id', files);
+      if (job.completedPasses.length) qb.whereRaw('recon_row.id in (select row_id from recon_leftover where job_id = ? and side = ?)', [job.id, args.side]);
+    },
   });
   for (const e of rows.edges) {
     const n = e.node;
@@ -127,18 +192,21 @@ export async function ruleStatistics(ctx: RequestContext, jobId: string): Promis
 }
 
 async function statisticsOf(ctx: RequestContext, job: ReconciliationJob): Promise<RuleStatistic[]> {
+  if (!job.firstMatchSetId) return [];
   await ctx.db.trx();
   const rows = await ctx.db.em.execute<Record<string, any>[]>(
-    `select m.rule_id, m.pass, count(*) as matches, sum(mc.n) as rows, avg(m.confidence) as confidence, sum(m.amount_difference) as diff
-       from recon_match m join lateral (select count(*) as n from recon_match_member mm where mm.match_id = m.id) mc on true
-      where m.job_id = ? group by m.rule_id, m.pass order by min(m.id)`,
-    [job.id],
+    `select s.rule_id, s.type, sum(s.match_count) as matches, sum(cardinality(s.source_row_ids) + cardinality(s.target_row_ids)) as rows,
+            sum((select sum(c) from unnest(s.confidences) c)) / sum(s.match_count) as confidence,
+            sum((select sum(d) from unnest(s.amount_differences) d)) as diff
+       from recon_match_set s
+      where s.job_id = ? and s.id between ? and ? group by s.rule_id, s.type order by min(s.id)`,
+    [job.id, job.firstMatchSetId, job.lastMatchSetId],
   );
   const names = new Map(job.rules.map((r) => [r.id, r.name]));
   return rows.map((r) => ({
     ruleId: r.rule_id,
     ruleName: names.get(r.rule_id) ?? '(deleted rule)',
-    pass: String(r.pass).split(':')[1] ?? r.pass,
+    pass: r.type === 'one_to_one' ? 'pairs' : r.type,
     matches: Number(r.matches),
     rows: Number(r.rows),
     averageConfidence: Math.round(Number(r.confidence) * 10000) / 10000,

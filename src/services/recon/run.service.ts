@@ -1,8 +1,9 @@
 /**
  * Reconciliation runs. startReconciliation records the job and queues it; the background job
  * (runReconciliation) applies the approved rules in priority order as set-based SQL passes, each
- * in its own transaction that also records the pass as done, so a restarted worker resumes after
- * the last committed pass and a pass run twice adds nothing. cancelReconciliation flips the
+ * in its own transaction that holds the run's lock and records the pass as done, so a restarted
+ * worker resumes after the last committed pass and a second worker on the same run (a stalled
+ * job picked up again) waits, then skips what the first did. cancelReconciliation flips the
  * status; the runner stops before its next pass (a pass finishing meanwhile is rolled back).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -239,10 +240,10 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
   const ctxOf = (): PassContext => (passes.length ? later : { ...pctx, recordLeftovers: true });
   for (const rule of rules) {
     const hashable = rule.type === MatchingRuleType.EXACT || (rule.type === MatchingRuleType.RANGE && rule.fields.some((f) => f !== MatchField.AMOUNT && f !== MatchField.DATE));
-    passes.push({ key: `${rule.id}:pairs`, label: `${rule.name} (${rule.type})`, kind: 'match', sql: pairPass(ctxOf(), rule, `${rule.id}:pairs`), hashable });
+    passes.push({ key: `${rule.id}:pairs`, label: `${rule.name} (${rule.type})`, kind: 'match', sql: pairPass(ctxOf(), rule), hashable });
     if (rule.allowGroups) {
-      passes.push({ key: `${rule.id}:many_to_one`, label: `${rule.name} (many to one)`, kind: 'match', sql: groupPass(ctxOf(), rule, `${rule.id}:many_to_one`, 'source'), hashable: true });
-      passes.push({ key: `${rule.id}:one_to_many`, label: `${rule.name} (one to many)`, kind: 'match', sql: groupPass(ctxOf(), rule, `${rule.id}:one_to_many`, 'target'), hashable: true });
+      passes.push({ key: `${rule.id}:many_to_one`, label: `${rule.name} (many to one)`, kind: 'match', sql: groupPass(ctxOf(), rule, 'source'), hashable: true });
+      passes.push({ key: `${rule.id}:one_to_many`, label: `${rule.name} (one to many)`, kind: 'match', sql: groupPass(ctxOf(), rule, 'target'), hashable: true });
     }
   }
   const targetTypes = await step(async (em) =>
@@ -265,15 +266,22 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
       const t0 = Date.now();
       const pct = Math.round(5 + ((i + 1) / passes.length) * 90);
       await step(async (em, sctx) => {
-        // Cancelled already: nothing more to do (checked again when the pass is recorded).
-        const [state] = await em.execute<{ status: string }[]>('select status from recon_job where id = ?', [jobId]);
+        // The run's lock, held to the end of the pass (an advisory lock: a cancel does not wait for
+        // it): another worker on this run waits here, then finds the pass done. Cancelled already:
+        // nothing more to do (checked again when the pass is recorded).
+        await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`recon_job:${jobId}`]);
+        const [state] = await em.execute<{ status: string; done: boolean }[]>(
+          'select status, completed_passes @> jsonb_build_array(?::text) as done from recon_job where id = ?',
+          [pass.key, jobId],
+        );
         if (state?.status !== 'processing') throw new Cancelled();
+        if (state.done) return;
         // Freshly loaded rows have no planner statistics yet (ANALYZE needs the table owner): the
         // estimates can favour nested loops that turn a hash join into n × m comparisons. Passes
         // with an equality key take hash joins; all take room for their hashes and sorts.
         await em.execute(`select set_config('work_mem', '256MB', true)`);
         if (pass.hashable) await em.execute(`select set_config('enable_nestloop', 'off', true)`);
-        const [result] = await em.execute<{ rows?: number; inserted?: number }[]>(pass.sql.sql, pass.sql.params);
+        const [result] = await em.execute<{ rows?: number; inserted?: number; first_id?: string | null; last_id?: string | null }[]>(pass.sql.sql, pass.sql.params);
         const ms = Date.now() - t0;
         const matchedRows = pass.kind === 'match' ? Number(result?.rows ?? 0) : 0;
         const exceptionRows = pass.kind === 'exceptions' ? Number(result?.inserted ?? 0) : 0;
@@ -282,10 +290,12 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
                   matched_rows = matched_rows + ?, processed_rows = least(total_rows, processed_rows + ? + ?), exception_rows = exception_rows + ?,
                   progress = greatest(progress, ?), phase = ?,
                   timings = timings || jsonb_build_object(?::text, ?::int, ?::text, coalesce((timings ->> ?)::int, 0) + ?),
+                  first_match_set_id = least(first_match_set_id, ?::bigint), last_match_set_id = greatest(last_match_set_id, ?::bigint),
                   updated_at = now()
             where id = ? and status = 'processing' returning *`,
           [pass.key, matchedRows, matchedRows, exceptionRows, exceptionRows, Math.min(pct, 99), pass.label,
-            `pass ${pass.label}`, ms, pass.kind === 'match' ? 'match' : 'exceptions', pass.kind === 'match' ? 'match' : 'exceptions', ms, jobId],
+            `pass ${pass.label}`, ms, pass.kind === 'match' ? 'match' : 'exceptions', pass.kind === 'match' ? 'match' : 'exceptions', ms,
+            result?.first_id ?? null, result?.last_id ?? null, jobId],
         );
         if (!row) throw new Cancelled();
         publishAfterCommit(sctx, ReconciliationProgress, organizationId, eventOf(row));
@@ -293,18 +303,15 @@ export async function runReconciliation(ctx: RequestContext, payload: { jobId: s
       await progress?.(pct);
     }
     await step(async (em, sctx) => {
+      // matched_rows and exception_rows are exact: each pass added its own in its transaction.
       const [row] = await em.execute<JobRow[]>(
-        `with counts as (select (select count(*) from recon_match_member where job_id = ?) as matched,
-                                (select count(*) from recon_exception where job_id = ?) as exceptions)
-         update recon_job set status = 'completed', progress = 100, phase = null, processed_rows = total_rows,
-                matched_rows = counts.matched, exception_rows = counts.exceptions,
-                match_rate = case when total_rows > 0 then round(counts.matched * 100.0 / total_rows, 2) else 0 end,
+        `update recon_job set status = 'completed', progress = 100, phase = null, processed_rows = total_rows,
+                match_rate = case when total_rows > 0 then round(matched_rows * 100.0 / total_rows, 2) else 0 end,
                 finished_at = now(), processing_seconds = extract(epoch from now() - started_at), updated_at = now()
-           from counts where id = ? and status = 'processing' returning recon_job.*`,
-        [jobId, jobId, jobId],
+          where id = ? and status = 'processing' returning *`,
+        [jobId],
       );
       if (!row) throw new Cancelled();
-      await em.execute('delete from recon_leftover where job_id = ?', [jobId]);
       await em.execute(
         `update recon_file set status = 'processed', updated_at = now() where id = any(?::uuid[]) and status = 'normalized'`,
         [`{${[...pctx.sourceFileIds, ...pctx.targetFileIds].join(',')}}`],
