@@ -1,7 +1,8 @@
 /**
  * Runs that do not go straight through: cancelled between passes, two workers on one run at once
  * (a stalled job picked up again while the first still runs), and a worker that died after
- * committing its first pass — nothing is duplicated.
+ * committing its first pass — nothing is duplicated; and runs whose first pass is not the only
+ * exact one, or not exact at all.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,4 +137,42 @@ test('a run resumed after its first pass skips that pass and completes the rest'
   const passes = (await api.sql<{ completed_passes: string[] }>('select completed_passes from recon_job where id = $1', [jobId]))[0].completed_passes;
   assert.equal(passes.length, 5);
   assert.equal(new Set(passes).size, 5);
+});
+
+test('an exact rule after the first pass matches among its leftovers: REF004, two days apart, on reference and amount', async () => {
+  const supervisor = await api.login('supervisor', 'acme');
+  const input = { name: 'Exact, any date', type: 'EXACT' as const, fields: ['REFERENCE' as const, 'AMOUNT' as const], priority: 1 };
+  const rule = (await api.gql(CreateMatchingRuleDocument, { input }, analyst)).data!.createMatchingRule;
+  assert.equal((await api.gql(ApproveRequestDocument, { id: rule.approvalId! }, supervisor)).errors, undefined);
+  const jobId = await start();
+  await api.drainJobs();
+  assert.deepEqual(await counts(jobId), { matches: 6, rows: 13, exceptions: 5 });
+  const stats = (await api.gql(ReconciliationRuleStatisticsDocument, { jobId }, analyst)).data!.reconciliationRuleStatistics;
+  assert.deepEqual(
+    stats.map((s) => [s.ruleName, s.pass, s.matches]),
+    [['Exact', 'pairs', 3], ['Exact, any date', 'pairs', 1], ['Tolerance', 'pairs', 1], ['Tolerance', 'many_to_one', 1]],
+  );
+});
+
+test('a run whose first rule is not exact records its leftovers too: the later rules find the same matches', async () => {
+  const supervisor = await api.login('supervisor', 'acme');
+  const input = {
+    name: 'Same day, same amount',
+    type: 'RANGE' as const,
+    fields: ['REFERENCE' as const],
+    amountTolerancePct: '0',
+    amountToleranceAbs: '0',
+    dateToleranceDays: 0,
+    priority: 0,
+  };
+  const rule = (await api.gql(CreateMatchingRuleDocument, { input }, analyst)).data!.createMatchingRule;
+  assert.equal((await api.gql(ApproveRequestDocument, { id: rule.approvalId! }, supervisor)).errors, undefined);
+  const jobId = await start();
+  await api.drainJobs();
+  assert.deepEqual(await counts(jobId), { matches: 6, rows: 13, exceptions: 5 });
+  const stats = (await api.gql(ReconciliationRuleStatisticsDocument, { jobId }, analyst)).data!.reconciliationRuleStatistics;
+  assert.deepEqual(
+    stats.map((s) => [s.ruleName, s.pass, s.matches]),
+    [['Same day, same amount', 'pairs', 3], ['Exact, any date', 'pairs', 1], ['Tolerance', 'pairs', 1], ['Tolerance', 'many_to_one', 1]],
+  );
 });
