@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { Client } from 'pg';
 import { prepareDatabase } from '../src/core/db/database';
+import { matchRowIds } from '../src/services/recon/matching-sql';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const ROOT = join(process.cwd(), '.tmp', 'bench-recon');
@@ -336,16 +337,10 @@ async function main() {
     const [acc] = (
       await owner.query(
         `with mm as (
-           select s.id * 1000 + u.i as match_id, 'source' as side, x.row_id
+           select s.id * 1000 + u.i as match_id, x.side, x.row_id
              from recon_match_set s cross join lateral generate_subscripts(s.confidences, 1) as u(i)
-             cross join lateral unnest(case when s.source_ends is null then s.source_row_ids[u.i:u.i]
-                                            else s.source_row_ids[coalesce(s.source_ends[u.i - 1], 0) + 1:s.source_ends[u.i]] end) as x(row_id)
-            where s.job_id = $1
-           union all
-           select s.id * 1000 + u.i, 'target', x.row_id
-             from recon_match_set s cross join lateral generate_subscripts(s.confidences, 1) as u(i)
-             cross join lateral unnest(case when s.target_ends is null then s.target_row_ids[u.i:u.i]
-                                            else s.target_row_ids[coalesce(s.target_ends[u.i - 1], 0) + 1:s.target_ends[u.i]] end) as x(row_id)
+             cross join lateral (select 'source' as side, unnest(${matchRowIds('source')}) as row_id
+                                 union all select 'target', unnest(${matchRowIds('target')})) x
             where s.job_id = $1),
          m as (
            select mm.match_id, mm.side, t.txn, r.id

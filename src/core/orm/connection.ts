@@ -100,12 +100,45 @@ function applyKeyset(qb: Knex.QueryBuilder, columns: string[], directions: ('ASC
   });
 }
 
-export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClass, req: ConnectionRequest) {
-  const shape = shapeOf(db, entity);
-  const columnOf = shape.columnOf;
+/** `first` of a list request, defaulted and checked against the page size limit. */
+export function pageSize(req: Pick<ConnectionRequest, 'first' | 'defaultPageSize' | 'maxPageSize'>): number {
   const max = req.maxPageSize ?? 100;
   const first = req.first ?? req.defaultPageSize ?? 20;
   if (first < 1 || first > max) throw badInput('first', `first must be between 1 and ${max}`);
+  return first;
+}
+
+/**
+ * A connection from a page read with one row more than `first` (that row only says there is a
+ * next page). `count` runs once, when totalCount is asked for.
+ */
+export function connectionOf<T>(rows: T[], page: { first: number; after?: string | null; cursorOf: (node: T) => string; count: () => Promise<number> }) {
+  const { first, cursorOf } = page;
+  const nodes = rows.slice(0, first);
+  // Encoded only when a client selects it (most lists ask for pageInfo.endCursor alone).
+  const edges = nodes.map((node) => ({
+    node,
+    get cursor() {
+      return cursorOf(node);
+    },
+  }));
+  let count: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: Boolean(page.after),
+      startCursor: nodes.length ? cursorOf(nodes[0]) : null,
+      endCursor: nodes.length ? cursorOf(nodes[nodes.length - 1]) : null,
+    },
+    count: () => (count ??= page.count()),
+  };
+}
+
+export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClass, req: ConnectionRequest) {
+  const shape = shapeOf(db, entity);
+  const columnOf = shape.columnOf;
+  const first = pageSize(req);
 
   const base = scopedSelect(db, await db.trx(), entity);
   if (req.where) base.where((qb: Knex.QueryBuilder) => req.where!(qb));
@@ -126,28 +159,8 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   orderColumns.forEach((c, i) => page.orderBy(c, directions[i] === 'ASC' ? 'asc' : 'desc'));
   const rows: Row[] = (await db.read(() => page.limit(first + 1))).map(shape.hydrate);
 
-  const hasNextPage = rows.length > first;
-  const nodes = rows.slice(0, first);
   const cursorOf = (node: Row) => encodeCursor(orderProps.map((p) => node[p]));
-  // Encoded only when a client selects it (most lists ask for pageInfo.endCursor alone).
-  const edges = nodes.map((node) => ({
-    node: node as T,
-    get cursor() {
-      return cursorOf(node);
-    },
-  }));
-  let count: Promise<number> | undefined;
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage,
-      hasPreviousPage: Boolean(req.after),
-      startCursor: nodes.length ? cursorOf(nodes[0]) : null,
-      endCursor: nodes.length ? cursorOf(nodes[nodes.length - 1]) : null,
-    },
-    count: () =>
-      (count ??= db
-        .read(() => base.clone().clearSelect().clearOrder().count('* as count'))
-        .then((r: { count: string }[]) => Number(r[0].count))),
-  };
+  const count = () =>
+    db.read(() => base.clone().clearSelect().clearOrder().count('* as count')).then((r: { count: string }[]) => Number(r[0].count));
+  return connectionOf(rows as T[], { first, after: req.after, cursorOf: cursorOf as (node: T) => string, count });
 }

@@ -40,6 +40,14 @@ const COLUMN: Record<MatchField, string> = {
 /** Matches per recon_match_set row; a match's id is its set's id × SET_SIZE + its place (0-based). */
 export const SET_SIZE = 1000;
 
+/**
+ * The row ids of one side of match `u.i` (1-based) of set `s`: its slice of the side's flattened
+ * ids (the one id at its place when the side has no ends).
+ */
+export const matchRowIds = (side: 'source' | 'target') =>
+  `(case when s.${side}_ends is null then s.${side}_row_ids[u.i:u.i]
+         else s.${side}_row_ids[coalesce(s.${side}_ends[u.i - 1], 0) + 1:s.${side}_ends[u.i]] end)`;
+
 const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
 /**

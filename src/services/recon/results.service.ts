@@ -11,7 +11,7 @@ import type { RequestContext } from '../../core/context/request-context';
 import { requireTenant, requireTenantScope } from '../../core/context/request-context';
 import { badInput } from '../../core/errors';
 import { enqueueJob, type EnqueuedJob } from '../../core/jobs';
-import { applyFilter, buildConnection, decodeCursor, encodeCursor, type ListArgs } from '../../core/orm/connection';
+import { applyFilter, buildConnection, connectionOf, decodeCursor, encodeCursor, pageSize, type ListArgs } from '../../core/orm/connection';
 import { scopedSelect } from '../../core/orm/rows';
 import { type MatchType, ReconSide } from '../../entities/recon/enums';
 import { MatchSet } from '../../entities/recon/match.entity';
@@ -20,7 +20,7 @@ import { ReconciliationJob } from '../../entities/recon/reconciliation-job.entit
 import { generateReconciliationReportJob } from '../../jobs';
 import { recordAudit } from '../audit';
 import { storeGeneratedFile } from '../files';
-import { SET_SIZE } from './matching-sql';
+import { matchRowIds, SET_SIZE } from './matching-sql';
 import { getReconciliationJob } from './run.service';
 import { jobAuditScope } from './shared';
 
@@ -89,11 +89,6 @@ export interface MatchListArgs extends ListArgs {
   jobId: string;
 }
 
-/** The ids of one side of match `u.i` of set `s`: its slice of the flattened ids. */
-const sideIds = (side: 'source' | 'target') =>
-  `case when s.${side}_ends is null then s.${side}_row_ids[u.i:u.i]
-        else s.${side}_row_ids[coalesce(s.${side}_ends[u.i - 1], 0) + 1:s.${side}_ends[u.i]] end as ${side}_row_ids`;
-
 /**
  * The matches of a run in id order (set after set), keyset-paged: only the sets of the run (on
  * the key, between its first and last set) and, past a cursor, only from the cursor's set on.
@@ -101,8 +96,7 @@ const sideIds = (side: 'source' | 'target') =>
 export async function listMatches(ctx: RequestContext, args: MatchListArgs) {
   requireTenant(ctx);
   const job = await getReconciliationJob(ctx, args.jobId);
-  const first = args.first ?? 20;
-  if (first < 1 || first > 100) throw badInput('first', 'first must be between 1 and 100');
+  const first = pageSize(args);
   let after: bigint | null = null;
   if (args.after) {
     const [value] = decodeCursor(args.after, 1);
@@ -117,13 +111,14 @@ export async function listMatches(ctx: RequestContext, args: MatchListArgs) {
     .clone()
     .joinRaw('cross join lateral unnest(s.confidences, s.amount_differences) with ordinality as u(confidence, difference, i)')
     .select(
-      ctx.db.em.getKnex().raw(`(s.id * ${SET_SIZE} + u.i - 1)::text as id, s.job_id, s.rule_id, s.type, u.confidence, u.difference, ${sideIds('source')}, ${sideIds('target')}`),
+      ctx.db.em.getKnex().raw(`(s.id * ${SET_SIZE} + u.i - 1)::text as id, s.job_id, s.rule_id, s.type, u.confidence, u.difference,
+        ${matchRowIds('source')} as source_row_ids, ${matchRowIds('target')} as target_row_ids`),
     )
     .orderBy([{ column: 's.id' }, { column: 'u.i' }])
     .limit(first + 1);
   if (after !== null) page.where('s.id', '>=', String(after / BigInt(SET_SIZE))).whereRaw(`s.id * ${SET_SIZE} + u.i - 1 > ?`, [String(after)]);
   const rows: Record<string, any>[] = await ctx.db.read(() => page);
-  const nodes: MatchRecord[] = rows.slice(0, first).map((r) => ({
+  const nodes: MatchRecord[] = rows.map((r) => ({
     id: r.id,
     jobId: r.job_id,
     ruleId: r.rule_id,
@@ -133,21 +128,12 @@ export async function listMatches(ctx: RequestContext, args: MatchListArgs) {
     sourceRowIds: r.source_row_ids,
     targetRowIds: r.target_row_ids,
   }));
-  const cursorOf = (m: MatchRecord) => encodeCursor([m.id]);
-  let count: Promise<number> | undefined;
-  return {
-    edges: nodes.map((node) => ({ node, cursor: cursorOf(node) })),
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: after !== null,
-      startCursor: nodes.length ? cursorOf(nodes[0]) : null,
-      endCursor: nodes.length ? cursorOf(nodes[nodes.length - 1]) : null,
-    },
-    count: () =>
-      (count ??= ctx.db
-        .read(() => sets.clone().sum({ n: 's.match_count' }))
-        .then((r: { n: string | null }[]) => Number(r[0].n ?? 0))),
-  };
+  return connectionOf(nodes, {
+    first,
+    after: args.after,
+    cursorOf: (m) => encodeCursor([m.id]),
+    count: () => ctx.db.read(() => sets.clone().sum({ n: 's.match_count' })).then((r: { n: string | null }[]) => Number(r[0].n ?? 0)),
+  });
 }
 
 /**
