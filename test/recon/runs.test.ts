@@ -16,6 +16,7 @@ import {
   ReconciliationJobDocument,
   ReconciliationRuleStatisticsDocument,
   StartReconciliationDocument,
+  type MatchingRuleInput,
 } from '../__generated__/graphql';
 import { BANK_COLUMNS, bankCsv, mapAndNormalize, registerFile, SETTLEMENT_COLUMNS, settlementCsv } from './support';
 
@@ -139,40 +140,27 @@ test('a run resumed after its first pass skips that pass and completes the rest'
   assert.equal(new Set(passes).size, 5);
 });
 
-test('an exact rule after the first pass matches among its leftovers: REF004, two days apart, on reference and amount', async () => {
+/** Adds an approved rule, runs, and returns the run's matches per rule and pass: [rule name, pass, matches]. */
+async function runWithRule(input: MatchingRuleInput) {
   const supervisor = await api.login('supervisor', 'acme');
-  const input = { name: 'Exact, any date', type: 'EXACT' as const, fields: ['REFERENCE' as const, 'AMOUNT' as const], priority: 1 };
   const rule = (await api.gql(CreateMatchingRuleDocument, { input }, analyst)).data!.createMatchingRule;
   assert.equal((await api.gql(ApproveRequestDocument, { id: rule.approvalId! }, supervisor)).errors, undefined);
   const jobId = await start();
   await api.drainJobs();
   assert.deepEqual(await counts(jobId), { matches: 6, rows: 13, exceptions: 5 });
   const stats = (await api.gql(ReconciliationRuleStatisticsDocument, { jobId }, analyst)).data!.reconciliationRuleStatistics;
-  assert.deepEqual(
-    stats.map((s) => [s.ruleName, s.pass, s.matches]),
-    [['Exact', 'pairs', 3], ['Exact, any date', 'pairs', 1], ['Tolerance', 'pairs', 1], ['Tolerance', 'many_to_one', 1]],
-  );
+  return stats.map((s) => [s.ruleName, s.pass, s.matches]);
+}
+
+test('an exact rule after the first pass matches among its leftovers: REF004, two days apart, on reference and amount', async () => {
+  assert.deepEqual(await runWithRule({ name: 'Exact, any date', type: 'EXACT', fields: ['REFERENCE', 'AMOUNT'], priority: 1 }), [
+    ['Exact', 'pairs', 3], ['Exact, any date', 'pairs', 1], ['Tolerance', 'pairs', 1], ['Tolerance', 'many_to_one', 1],
+  ]);
 });
 
 test('a run whose first rule is not exact records its leftovers too: the later rules find the same matches', async () => {
-  const supervisor = await api.login('supervisor', 'acme');
-  const input = {
-    name: 'Same day, same amount',
-    type: 'RANGE' as const,
-    fields: ['REFERENCE' as const],
-    amountTolerancePct: '0',
-    amountToleranceAbs: '0',
-    dateToleranceDays: 0,
-    priority: 0,
-  };
-  const rule = (await api.gql(CreateMatchingRuleDocument, { input }, analyst)).data!.createMatchingRule;
-  assert.equal((await api.gql(ApproveRequestDocument, { id: rule.approvalId! }, supervisor)).errors, undefined);
-  const jobId = await start();
-  await api.drainJobs();
-  assert.deepEqual(await counts(jobId), { matches: 6, rows: 13, exceptions: 5 });
-  const stats = (await api.gql(ReconciliationRuleStatisticsDocument, { jobId }, analyst)).data!.reconciliationRuleStatistics;
-  assert.deepEqual(
-    stats.map((s) => [s.ruleName, s.pass, s.matches]),
-    [['Same day, same amount', 'pairs', 3], ['Exact, any date', 'pairs', 1], ['Tolerance', 'pairs', 1], ['Tolerance', 'many_to_one', 1]],
-  );
+  const input = { name: 'Same day, same amount', type: 'RANGE' as const, fields: ['REFERENCE' as const], amountTolerancePct: '0', amountToleranceAbs: '0', dateToleranceDays: 0, priority: 0 };
+  assert.deepEqual(await runWithRule(input), [
+    ['Same day, same amount', 'pairs', 3], ['Exact, any date', 'pairs', 1], ['Tolerance', 'pairs', 1], ['Tolerance', 'many_to_one', 1],
+  ]);
 });
