@@ -16,9 +16,10 @@ import {
   ReconciliationJobDocument,
   ReconciliationRuleStatisticsDocument,
   StartReconciliationDocument,
+  UnmatchedRowsDocument,
   type MatchingRuleInput,
 } from '../__generated__/graphql';
-import { BANK_COLUMNS, bankCsv, mapAndNormalize, registerFile, SETTLEMENT_COLUMNS, settlementCsv } from './support';
+import { BANK_COLUMNS, bankCsv, isoDay, mapAndNormalize, registerFile, SETTLEMENT_COLUMNS, settlementCsv, ukDay } from './support';
 
 let api: TestApi;
 let analyst: string;
@@ -138,6 +139,23 @@ test('a run resumed after its first pass skips that pass and completes the rest'
   const passes = (await api.sql<{ completed_passes: string[] }>('select completed_passes from recon_job where id = $1', [jobId]))[0].completed_passes;
   assert.equal(passes.length, 5);
   assert.equal(new Set(passes).size, 5);
+});
+
+test('keys held three times on a side: the first copy pairs, the other copies and a one-sided triple are left over', async () => {
+  const D = isoDay(-3);
+  const bank = ['Txn Date,Reference,Narration,Amount,DR/CR,Currency', ...[1, 2, 3].map(() => `${D},TRI100,Triple,10.00,CR,NGN`), ...[1, 2, 3].map(() => `${D},TRI101,One side,11.00,CR,NGN`)];
+  const settlement = ['Settlement Date,RRN,Amount,Description', `${ukDay(-3)},TRI100,10.00,Settled`];
+  const bankFile = (await registerFile(api, analyst, 'triple-bank.csv', Buffer.from(`${bank.join('\n')}\n`), 'BANK')).data!.createReconciliationFile.id;
+  const settlementFile = (await registerFile(api, analyst, 'triple-settlement.csv', Buffer.from(`${settlement.join('\n')}\n`), 'SETTLEMENT')).data!.createReconciliationFile.id;
+  await mapAndNormalize(api, analyst, bankFile, BANK_COLUMNS);
+  await mapAndNormalize(api, analyst, settlementFile, SETTLEMENT_COLUMNS, { dateFormat: 'DD/MM/YYYY' });
+  const res = await api.gql(StartReconciliationDocument, { input: { sourceFileIds: [bankFile], targetFileIds: [settlementFile] } }, analyst);
+  const jobId = res.data!.startReconciliation.id;
+  await api.drainJobs();
+  assert.deepEqual(await counts(jobId), { matches: 1, rows: 2, exceptions: 5 });
+  const unmatched = (await api.gql(UnmatchedRowsDocument, { jobId, side: 'SOURCE', first: 50 }, analyst)).data!.unmatchedRows;
+  assert.deepEqual(unmatched.edges.map((e) => [e.node.reference, e.node.rowNumber]), [['TRI100', 3], ['TRI100', 4], ['TRI101', 5], ['TRI101', 6], ['TRI101', 7]]);
+  assert.equal((await api.gql(UnmatchedRowsDocument, { jobId, side: 'TARGET', first: 50 }, analyst)).data!.unmatchedRows.edges.length, 0);
 });
 
 /** Adds an approved rule, runs, and returns the run's matches per rule and pass: [rule name, pass, matches]. */

@@ -169,7 +169,8 @@ function exactPairs(ctx: PassContext, rule: RuleSnapshot): PassSql {
       from ${bothSides(ctx)}
      where exists (select 1 from many)
        and (${key}) in (select ${groupKey} from many)
-       and u.id not in (select sid from many where tid is not null union all select tid from many where sid is not null)`)}`;
+       and u.id not in (select sid from many where sid is not null and tid is not null
+                        union all select tid from many where sid is not null and tid is not null)`)}`;
   const leftoverBinds = [ctx.jobId, ctx.organizationId, uuidArray(ctx.sourceFileIds), ctx.jobId, ctx.organizationId, ...bothBinds(ctx)];
   return { sql, params: [...bothBinds(ctx), ...writeParams(ctx, rule, leftoverBinds)] };
 }
