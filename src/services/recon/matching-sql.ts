@@ -138,29 +138,31 @@ const tol = (rule: RuleSnapshot) => [rule.amountToleranceAbs, rule.amountToleran
  * nothing. The same groups give the first pass what it leaves by id (fetched on the primary key,
  * not found by comparing every row with the pairs): the rows of keys on one side only and the
  * second rows of duplicated keys, from each group's first and last ids; only keys held three
- * times or more on a side are looked up by key (a scan that does not run when there are none).
+ * times or more on a side are looked up by key, read off their first row (a scan that does not
+ * run when there are none). The groups keep no key columns: that much less to hold.
  */
 function exactPairs(ctx: PassContext, rule: RuleSnapshot): PassSql {
   const cols = rule.fields.map((f) => COLUMN[f]);
   const key = cols.map((c) => `u.${c}`).join(', ');
-  const groupKey = cols.join(', ');
   const anyNull = cols.map((c) => `u.${c} is null`).join(' or ');
   const diff = cols.includes('amount') ? '0::numeric' : 'min(u.amount) filter (where u.src) - min(u.amount) filter (where not u.src)';
   const sql = `with
   g as materialized (
     select min(u.id) filter (where u.src) as sid, min(u.id) filter (where not u.src) as tid,
            max(u.id) filter (where u.src) as sid2, max(u.id) filter (where not u.src) as tid2,
-           count(*) filter (where u.src) as ns, count(*) as n, ${diff} as diff, ${key}
+           count(*) filter (where u.src) as ns, count(*) as n, ${diff} as diff
       from ${bothSides(ctx)}
      group by ${key}, case when ${anyNull} then u.id end),
   p as (select sid, tid, diff, 1.0::real as confidence from g where sid is not null and tid is not null)${ctx.recordLeftovers ? `,
-  lid as (select x.id from g cross join lateral (values
-            (case when sid is null or tid is null then coalesce(sid, tid) end),
-            (case when (sid is null or tid is null) and n = 2 then coalesce(sid2, tid2) end),
-            (case when sid is not null and tid is not null and ns = 2 then sid2 end),
-            (case when sid is not null and tid is not null and n - ns = 2 then tid2 end)) x(id)
-          where (sid is null or tid is null or n > 2) and ns <= 2 and n - ns <= 2 and x.id is not null),
-  many as (select ${groupKey}, sid, tid from g where ns > 2 or n - ns > 2)` : ''}${writePairs(ctx, `insert into recon_leftover (${LEFTOVER_COLUMNS})
+  lid as (select id from (
+            select unnest(array[
+              case when sid is null or tid is null then coalesce(sid, tid) end,
+              case when (sid is null or tid is null) and n = 2 then coalesce(sid2, tid2) end,
+              case when sid is not null and tid is not null and ns = 2 then sid2 end,
+              case when sid is not null and tid is not null and n - ns = 2 then tid2 end]) as id
+              from g where (sid is null or tid is null or n > 2) and ns <= 2 and n - ns <= 2) x
+          where id is not null),
+  many as (select sid, tid, coalesce(sid, tid) as any_id from g where ns > 2 or n - ns > 2)` : ''}${writePairs(ctx, `insert into recon_leftover (${LEFTOVER_COLUMNS})
     select ${leftoverValues}
       from (select r.id, r.file_id = any(?::uuid[]) as src, r.file_id, r.amount, r.date, r.reference, r.description, r.currency, r.channel
               from recon_row r where r.id = any(array(select id from lid))) u
@@ -168,7 +170,7 @@ function exactPairs(ctx: PassContext, rule: RuleSnapshot): PassSql {
     select ${leftoverValues}
       from ${bothSides(ctx)}
      where exists (select 1 from many)
-       and (${key}) in (select ${groupKey} from many)
+       and (${key}) in (select ${cols.map((c) => `r.${c}`).join(', ')} from recon_row r where r.id = any(array(select any_id from many)))
        and u.id not in (select sid from many where sid is not null and tid is not null
                         union all select tid from many where sid is not null and tid is not null)`)}`;
   const leftoverBinds = [ctx.jobId, ctx.organizationId, uuidArray(ctx.sourceFileIds), ctx.jobId, ctx.organizationId, ...bothBinds(ctx)];
