@@ -77,6 +77,8 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   let draining = false;
   const app = express();
   app.disable('x-powered-by');
+  // An ETag hashes every response body; GraphQL answers POSTs, which no cache revalidates.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(requestTracking(deps, () => draining));
   mountHealthRoutes(app, deps.health);

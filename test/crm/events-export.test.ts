@@ -165,7 +165,7 @@ describe('statement count', () => {
     assert.equal(large.n, 60);
     assert.equal(large.withRelations, 60);
     assert.equal(large.statements, small.statements, `4 deals: ${small.statements} statements, 60 deals: ${large.statements}`);
-    // begin, scope + viewer (app_open_request), page, customer, stage and employee batches, commit
+    // begin with scope + viewer (app_open_request: one round trip), page, customer, stage and employee batches, commit
     assert.equal(large.statements, 7, `${large.statements} statements`);
   });
 });

@@ -48,6 +48,6 @@ test('projects(first: 50) { partner milestones } runs the same small number of s
   assert.ok(large.milestones >= 150);
   assert.equal(large.partners, 50);
   assert.equal(large.statements, small.statements, `3 projects: ${small.statements} statements, 50 projects: ${large.statements}`);
-  // begin, scope + viewer (app_open_request), page, partner batch, milestone batch, commit
+  // begin with scope + viewer (app_open_request: one round trip), page, partner batch, milestone batch, commit
   assert.equal(large.statements, 6, `${large.statements} statements`);
 });

@@ -85,6 +85,7 @@ export interface RequestInfo {
 /** The one builder of contexts: HTTP, WebSocket, signed-URL and job contexts differ only in these parts. */
 export function buildContext(app: AppDeps, db: RequestDb, viewer: Viewer | null, info: RequestInfo = {}): RequestContext {
   const requestId = info.requestId ?? randomUUID();
+  let log: Logger | undefined;
   return {
     requestId,
     ip: info.ip ?? null,
@@ -93,11 +94,14 @@ export function buildContext(app: AppDeps, db: RequestDb, viewer: Viewer | null,
     db,
     loaders: new Loaders(db),
     app,
-    log: requestLogger(app.log, {
-      requestId,
-      organizationId: viewer?.organizationId ?? db.organizationId ?? null,
-      userId: viewer?.userId ?? db.userId ?? null,
-    }),
+    // Made on first use: most requests log nothing at the configured level.
+    get log() {
+      return (log ??= requestLogger(app.log, {
+        requestId,
+        organizationId: viewer?.organizationId ?? db.organizationId ?? null,
+        userId: viewer?.userId ?? db.userId ?? null,
+      }));
+    },
   };
 }
 

@@ -40,6 +40,7 @@ export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<Reques
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
           const codes = errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
           for (const code of codes) metrics.graphqlErrors.inc({ code });
+          if (!contextValue.app.log.isLevelEnabled('info')) return;
           contextValue.log.info(
             {
               operationName: operationName ?? null,

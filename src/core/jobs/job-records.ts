@@ -14,16 +14,13 @@ export interface JobRecordRef {
   type: string;
 }
 
+/** One statement, in a short transaction of its own in the job's tenant. */
 async function inTenant<T>(orm: MikroORM, ref: JobRecordRef, sql: string, params: unknown[]): Promise<T[]> {
   const db = new RequestDb(orm, { organizationId: ref.organizationId, userId: ref.actorId });
-  let ok = false;
   try {
-    const trx = await db.trx();
-    const result = await trx.raw<{ rows: T[] }>(sql, params as never[]);
-    ok = true;
-    return result.rows;
+    return await db.query<T>(sql, params);
   } finally {
-    await db.finish(ok);
+    await db.finish(true);
   }
 }
 
@@ -46,7 +43,7 @@ export async function insertQueuedRecord(
     orm,
     ref,
     `insert into background_job (id, created_at, updated_at, organization_id, actor_id, type, job_key, status, progress, attempts, max_attempts, payload_summary, queued_at)
-     values (?, now(), now(), ?, ?, ?, ?, 'queued', 0, 0, ?, ?::jsonb, now())
+     values ($1, now(), now(), $2, $3, $4, $5, 'queued', 0, 0, $6, $7::jsonb, now())
      on conflict (job_key) do nothing
      returning status, progress`,
     [ref.recordId, ref.organizationId, ref.actorId, ref.type, jobKey, maxAttempts, JSON.stringify(payloadSummary)],
@@ -59,8 +56,8 @@ export async function markRunning(orm: MikroORM, ref: JobRecordRef, attempt: num
   emit(ref, await inTenant<Row>(
     orm,
     ref,
-    `update background_job set status = 'running', attempts = ?, started_at = now(), finished_at = null, updated_at = now()
-     where id = ? returning status, progress`,
+    `update background_job set status = 'running', attempts = $1, started_at = now(), finished_at = null, updated_at = now()
+     where id = $2 returning status, progress`,
     [attempt, ref.recordId],
   ));
 }
@@ -69,7 +66,7 @@ export async function markProgress(orm: MikroORM, ref: JobRecordRef, percent: nu
   emit(ref, await inTenant<Row>(
     orm,
     ref,
-    `update background_job set progress = ?, updated_at = now() where id = ? and status = 'running' returning status, progress`,
+    `update background_job set progress = $1, updated_at = now() where id = $2 and status = 'running' returning status, progress`,
     [percent, ref.recordId],
   ));
 }
@@ -83,8 +80,8 @@ export async function markCompleted(orm: MikroORM, ref: JobRecordRef, result: un
   emit(ref, await inTenant<Row>(
     orm,
     ref,
-    `update background_job set status = 'completed', progress = 100, result = ?::jsonb, last_error = null, finished_at = now(), updated_at = now()
-     where id = ? returning status, progress`,
+    `update background_job set status = 'completed', progress = 100, result = $1::jsonb, last_error = null, finished_at = now(), updated_at = now()
+     where id = $2 returning status, progress`,
     [json, ref.recordId],
   ));
 }
@@ -94,8 +91,8 @@ export async function markFailed(orm: MikroORM, ref: JobRecordRef, message: stri
   emit(ref, await inTenant<Row>(
     orm,
     ref,
-    `update background_job set status = ?, last_error = ?, finished_at = case when ? then now() else null end, updated_at = now()
-     where id = ? returning status, progress`,
+    `update background_job set status = $1, last_error = $2, finished_at = case when $3 then now() else null end, updated_at = now()
+     where id = $4 returning status, progress`,
     [final ? 'failed' : 'queued', message.slice(0, 1000), final, ref.recordId],
   ));
 }
@@ -105,7 +102,7 @@ export async function markCancelled(orm: MikroORM, ref: JobRecordRef): Promise<b
     orm,
     ref,
     `update background_job set status = 'cancelled', finished_at = now(), updated_at = now()
-     where id = ? and status = 'queued' returning status, progress`,
+     where id = $1 and status = 'queued' returning status, progress`,
     [ref.recordId],
   );
   emit(ref, rows);

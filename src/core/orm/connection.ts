@@ -4,7 +4,7 @@
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import { badInput } from '../errors';
-import type { RequestDb } from './request-db';
+import { sqlBuilder, type RequestDb } from './request-db';
 import { scopedSelect, shapeOf } from './rows';
 
 type EntityClass = abstract new (...args: never[]) => object;
@@ -140,7 +140,7 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   const columnOf = shape.columnOf;
   const first = pageSize(req);
 
-  const base = scopedSelect(db, await db.trx(), entity);
+  const base = scopedSelect(db, sqlBuilder, entity);
   if (req.where) base.where((qb: Knex.QueryBuilder) => req.where!(qb));
   if (req.filter) applyFilter(base, req.filter, columnOf);
 
@@ -157,10 +157,10 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   const page = base.clone();
   if (req.after) applyKeyset(page, orderColumns, directions, decodeCursor(req.after, order.length));
   orderColumns.forEach((c, i) => page.orderBy(c, directions[i] === 'ASC' ? 'asc' : 'desc'));
-  const rows: Row[] = (await db.read(() => page.limit(first + 1))).map(shape.hydrate);
+  const rows: Row[] = (await db.read(page.limit(first + 1))).map(shape.hydrate);
 
   const cursorOf = (node: Row) => encodeCursor(orderProps.map((p) => node[p]));
   const count = () =>
-    db.read(() => base.clone().clearSelect().clearOrder().count('* as count')).then((r: { count: string }[]) => Number(r[0].count));
+    db.read<{ count: string }>(base.clone().clearSelect().clearOrder().count('* as count')).then((r) => Number(r[0].count));
   return connectionOf(rows as T[], { first, after: req.after, cursorOf: cursorOf as (node: T) => string, count });
 }

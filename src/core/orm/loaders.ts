@@ -30,7 +30,7 @@ export class Loaders {
     const { columns, key } = this.selection(entity, select);
     return this.loader(`${entity.name}#id#${key}`, async (ids) => {
       const { hydrate } = shapeOf(this.db, entity);
-      const rows = (await this.db.read((trx) => selectByKeys(this.db, trx, entity, 'id', ids, { columns }))).map(hydrate);
+      const rows = (await selectByKeys(this.db, entity, 'id', ids, { columns })).map(hydrate);
       const byId = new Map(rows.map((r) => [r.id as string, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }).load(id) as Promise<T | null>;
@@ -43,7 +43,7 @@ export class Loaders {
     const { columns, key } = this.selection(entity, select, property);
     return this.loader(`${entity.name}#${property}#${key}`, async (values) => {
       const { hydrate } = shapeOf(this.db, entity);
-      const rows = (await this.db.read((trx) => selectByKeys(this.db, trx, entity, column, values, { columns, orderById: true }))).map(hydrate);
+      const rows = (await selectByKeys(this.db, entity, column, values, { columns, orderById: true })).map(hydrate);
       const groups = new Map<string, Row[]>();
       for (const r of rows) {
         const key = r[property] as string;

@@ -1,11 +1,14 @@
 /**
- * The database as one request (or job) sees it: a forked EntityManager carrying the tenant
- * filter, and one transaction opened on first use whose `app.*` settings drive row-level
- * security. Reads and writes of the request share that transaction; each mutation runs in a
- * nested transaction (a savepoint), so a failed mutation leaves nothing half-written while the
- * security events recorded beside it still commit.
+ * The database as one request (or job) sees it: one connection and one transaction, opened by the
+ * request's first statement, whose `app.*` settings (transaction-local) drive row-level security.
+ * BEGIN travels with that first statement in one round trip. Reads run on the connection as they
+ * come; the first write, or the first use of the EntityManager, binds a knex transaction (and the
+ * EntityManager) to the same transaction. Each mutation runs in a nested transaction (a
+ * savepoint), so a failed mutation leaves nothing half-written while the security events recorded
+ * beside it still commit.
  */
-import type { EntityManager, Knex, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex, MetadataStorage, MikroORM } from '@mikro-orm/postgresql';
+import { knex, PostgreSqlKnexDialect } from '@mikro-orm/postgresql';
 import { TENANT_FILTER } from './base-entities';
 
 export interface DbScope {
@@ -15,20 +18,33 @@ export interface DbScope {
   platform?: boolean;
 }
 
-const SET_SCOPE_SQL =
-  "select set_config('app.tenant_id', ?, true), set_config('app.user_id', ?, true), set_config('app.platform', ?, true)";
+type Row = Record<string, unknown>;
+
+/** The node-postgres client a request holds. */
+interface PgConnection {
+  query(q: string | { text: string; values: readonly unknown[]; name?: string }): Promise<{ rows: Row[] } | { rows: Row[] }[]>;
+  escapeLiteral(value: string): string;
+}
+
+/** The request's first statement, given the scope settings (tenant, user, platform). */
+export type FirstStatement = (settings: string[]) => { sql: string; params: readonly (string | null)[] };
+
+const SCOPE_SQL = "select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true), set_config('app.platform', $3, true)";
+const applyScope: FirstStatement = (settings) => ({ sql: SCOPE_SQL, params: settings });
+
+/** Builds SQL for the request's connection; it has no connection of its own, so nothing built on it runs outside a request. */
+export const sqlBuilder: Knex = knex({ client: PostgreSqlKnexDialect as unknown as typeof Knex.Client });
 
 export class RequestDb {
-  readonly em: EntityManager;
-  private opening?: Promise<Knex.Transaction>;
+  private emFork?: EntityManager;
+  private opened?: Promise<{ connection: PgConnection; first: Row[] }>;
+  private trxOpening?: Promise<Knex.Transaction>;
   private scope: DbScope;
   private afterCommitTasks: (() => Promise<void>)[] = [];
-  private readTail: Promise<unknown> = Promise.resolve();
+  private statementTail: Promise<unknown> = Promise.resolve();
 
-  constructor(orm: MikroORM, scope: DbScope) {
-    this.em = orm.em.fork({ clear: true, useContext: false, freshEventManager: false });
+  constructor(private readonly orm: MikroORM, scope: DbScope) {
     this.scope = { ...scope };
-    if (scope.organizationId) this.em.setFilterParams(TENANT_FILTER, { organizationId: scope.organizationId });
   }
 
   get organizationId(): string | undefined {
@@ -40,53 +56,115 @@ export class RequestDb {
     return this.scope.userId ?? undefined;
   }
 
-  /** The request's transaction (a knex transaction), opened with the RLS settings on first use. */
-  trx(): Promise<Knex.Transaction> {
-    this.opening ??= (async () => {
-      await this.em.begin();
-      await this.em.execute(SET_SCOPE_SQL, this.settings(this.scope));
-      return this.em.getTransactionContext<Knex.Transaction>()!;
-    })();
-    return this.opening;
+  /** Entity metadata (table and column names) for the read path, without a unit of work. */
+  get metadata(): MetadataStorage {
+    return this.orm.getMetadata();
   }
 
   /**
-   * Opens the request's transaction with `first` as its first statement, in place of the
-   * separate scope statement: `first` gets the scope settings (tenant, user, platform; the
-   * parameters of SET_SCOPE_SQL) and must apply them before it reads anything, as the SQL function
-   * app_open_request does. One round trip less on every request. When the transaction is open
-   * already, `first` runs in it (applying the same settings again changes nothing).
+   * The request's unit of work (a fork carrying the tenant filter). It runs in the request's
+   * transaction, so that must be bound first (`await db.trx()`, or `db.transactional`): an
+   * EntityManager outside it would run on another connection, without the request's scope.
    */
-  async openWith<T>(first: (trx: Knex.Transaction, settings: string[]) => Promise<T>): Promise<T> {
-    if (this.opening) return first(await this.opening, this.settings(this.scope));
-    let result!: T;
-    this.opening = (async () => {
-      await this.em.begin();
-      const trx = this.em.getTransactionContext<Knex.Transaction>()!;
+  get em(): EntityManager {
+    if (!this.trxOpening) throw new Error('Open the request transaction (await db.trx()) before using db.em');
+    return this.fork();
+  }
+
+  private fork(): EntityManager {
+    if (!this.emFork) {
+      this.emFork = this.orm.em.fork({ clear: true, useContext: false, freshEventManager: false });
+      if (this.scope.organizationId) this.emFork.setFilterParams(TENANT_FILTER, { organizationId: this.scope.organizationId });
+    }
+    return this.emFork;
+  }
+
+  private get knex(): Knex {
+    return this.orm.em.getKnex();
+  }
+
+  /**
+   * Takes a connection and opens the request's transaction with `first` as its first statement
+   * (sent with BEGIN in one round trip, so its parameters travel as literals). `first` must apply
+   * the scope settings before it reads anything; applyScope does only that, app_open_request
+   * also resolves the caller. If it fails, the transaction is rolled back, the connection goes
+   * back, and every later statement of the request fails too.
+   */
+  private open(first: FirstStatement): Promise<{ connection: PgConnection; first: Row[] }> {
+    this.opened ??= (async () => {
+      const connection = (await this.knex.client.acquireConnection()) as PgConnection;
+      const { sql, params } = first(this.settings());
+      const literal = (value: string | null) => (value === null ? 'null' : connection.escapeLiteral(value));
+      const inline = sql.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
       try {
-        result = await first(trx, this.settings(this.scope));
+        this.observe('begin');
+        this.observe(inline);
+        const results = (await connection.query(`begin; ${inline}`)) as { rows: Row[] }[];
+        return { connection, first: results[1].rows };
       } catch (err) {
-        await this.em.rollback().catch(() => undefined);
+        await connection.query('rollback').catch(() => undefined);
+        this.knex.client.releaseConnection(connection);
         throw err;
       }
-      return trx;
     })();
-    await this.opening;
-    return result;
+    return this.opened;
+  }
+
+  /** Statement observers (knex 'query' listeners: statement counts, logs) see every statement. */
+  private observe(sql: string, bindings: readonly unknown[] = []): void {
+    this.knex.client.emit('query', { sql, bindings });
   }
 
   /**
-   * Runs a read on the request's transaction once the reads queued before it are done. Loaders
-   * of sibling fields fire in the same tick, and one connection runs one statement at a time
-   * (pg 8 queues them with a deprecation warning; pg 9 refuses).
+   * Opens the request with `first` as its first statement, in place of the separate scope
+   * statement: one round trip less on every request. When the request is open already, `first`
+   * runs in its transaction (applying the same settings again changes nothing).
    */
-  read<T>(query: (trx: Knex.Transaction) => PromiseLike<T>): Promise<T> {
-    const run = this.readTail.then(async () => query(await this.trx()));
-    this.readTail = run.catch(() => undefined);
+  async openWith<R = Row>(first: FirstStatement): Promise<R[]> {
+    if (this.opened) {
+      const { sql, params } = first(this.settings());
+      return this.query<R>(sql, params);
+    }
+    return (await this.open(first)).first as R[];
+  }
+
+  /**
+   * Runs a statement in the request's transaction once the statements queued before it are done:
+   * loaders of sibling fields fire in the same tick, and one connection runs one statement at a
+   * time. `name` makes it a prepared statement of the connection (same text, planned once).
+   */
+  query<R = Row>(sql: string, params: readonly unknown[], name?: string): Promise<R[]> {
+    const run = this.statementTail.then(async () => {
+      const { connection } = await this.open(applyScope);
+      this.observe(sql, params);
+      return ((await connection.query({ text: sql, values: params, name })) as { rows: Row[] }).rows as R[];
+    });
+    this.statementTail = run.catch(() => undefined);
     return run;
   }
 
-  private settings(scope: DbScope): string[] {
+  /** Runs a select built on `sqlBuilder` (see scopedSelect) in the request's transaction. */
+  read<R = Row>(statement: Knex.QueryBuilder | Knex.Raw): Promise<R[]> {
+    const { sql, bindings } = statement.toSQL().toNative();
+    return this.query<R>(sql, bindings);
+  }
+
+  /**
+   * The request's transaction as a knex transaction (for query builders and the EntityManager),
+   * bound on first use to the transaction the request's connection has open.
+   */
+  trx(): Promise<Knex.Transaction> {
+    this.trxOpening ??= (async () => {
+      const { connection } = await this.open(applyScope);
+      await this.statementTail;
+      const trx = await joinOpenTransaction(this.knex, connection);
+      this.fork().setTransactionContext(trx);
+      return trx;
+    })();
+    return this.trxOpening;
+  }
+
+  private settings(scope: DbScope = this.scope): string[] {
     return [scope.organizationId ?? '', scope.userId ?? '', scope.platform ? 'on' : ''];
   }
 
@@ -128,36 +206,67 @@ export class RequestDb {
   ): Promise<T> {
     await this.trx();
     const scope = { ...this.scope, organizationId, userId: userId ?? this.scope.userId };
+    const setScope = (em: EntityManager, settings: string[]) => em.execute(SCOPE_SQL.replace(/\$\d/g, '?'), settings);
     const result = await this.discardingTasksOnFailure(() => (parent ?? this.em).transactional(async (em) => {
       em.setFilterParams(TENANT_FILTER, { organizationId });
-      await em.execute(SET_SCOPE_SQL, this.settings(scope));
+      await setScope(em as EntityManager, this.settings(scope));
       const value = await fn(em as EntityManager);
       await em.flush();
       // SET LOCAL outlives RELEASE SAVEPOINT: put the request's own scope back.
-      await em.execute(SET_SCOPE_SQL, this.settings(this.scope));
+      await setScope(em as EntityManager, this.settings());
       return value;
     }));
     return result;
   }
 
-  /** Commits (or rolls back) the request's transaction, if one was opened, then runs the after-commit work. */
+  /**
+   * Commits (or rolls back) the request's transaction, if one was opened, hands the connection
+   * back, then runs the after-commit work.
+   */
   async finish(commit: boolean): Promise<void> {
     const tasks = this.afterCommitTasks.splice(0);
-    if (!this.opening) {
+    if (!this.opened) {
       // Nothing was read or written: nothing to commit, so the work registered still follows.
       if (commit) for (const task of tasks) await task();
       return;
     }
+    let connection: PgConnection;
     try {
-      await this.opening;
+      ({ connection } = await this.opened);
     } catch {
       return;
     }
-    if (!commit) {
-      await this.em.rollback();
-      return;
+    try {
+      await this.statementTail;
+      const trx = this.trxOpening && (await this.trxOpening.catch(() => null));
+      if (commit) await this.fork().flush();
+      this.observe(commit ? 'commit' : 'rollback');
+      if (trx) {
+        await (commit ? trx.commit() : trx.rollback());
+        this.emFork?.resetTransactionContext();
+      } else await connection.query(commit ? 'commit' : 'rollback');
+    } catch (err) {
+      await connection.query('rollback').catch(() => undefined);
+      throw err;
+    } finally {
+      this.knex.client.releaseConnection(connection);
     }
-    await this.em.commit();
-    for (const task of tasks) await task();
+    if (commit) for (const task of tasks) await task();
   }
+}
+
+/**
+ * A knex transaction over a connection whose transaction is open already: knex always sends
+ * BEGIN when a transaction starts, so its begin step is replaced (before it runs: it runs a
+ * microtask after the transaction is made) by nothing. Commit, rollback and savepoints are knex's.
+ */
+function joinOpenTransaction(knexInstance: Knex, connection: PgConnection): Promise<Knex.Transaction> {
+  return new Promise((resolve, reject) => {
+    const client = knexInstance.client as Knex.Client & {
+      transaction(container: (trx: Knex.Transaction) => void, config: object, outer: null): { begin(): Promise<void> } & Promise<unknown>;
+    };
+    const transaction = client.transaction(resolve, { connection, doNotRejectOnRollback: true }, null);
+    transaction.begin = () => Promise.resolve();
+    transaction.catch(reject);
+  });
 }

@@ -33,7 +33,7 @@ const shapes = new WeakMap<EntityClass, Shape>();
 export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
   let shape = shapes.get(entity);
   if (!shape) {
-    const meta = db.em.getMetadata().get(entity.name) as EntityMetadata;
+    const meta = db.metadata.get(entity.name) as EntityMetadata;
     const columnOf: Record<string, string> = {};
     for (const prop of meta.props) {
       if (prop.persist === false || !prop.fieldNames?.length) continue;
@@ -78,9 +78,10 @@ function readScope(db: RequestDb, shape: Shape, entity: EntityClass): string | n
 /**
  * A query builder over an entity's table, selecting its visible columns under their property
  * names, tenant-scoped. Synchronous on purpose: a knex builder is thenable, so returning it from
- * an async function would run it. Pass the request's transaction (`await db.trx()`).
+ * an async function would run it. Build on `sqlBuilder` and run it with `db.read`, or on the
+ * request's transaction (`await db.trx()`).
  */
-export function scopedSelect(db: RequestDb, trx: Knex.Transaction, entity: EntityClass, alias?: string): Knex.QueryBuilder {
+export function scopedSelect(db: RequestDb, trx: Knex, entity: EntityClass, alias?: string): Knex.QueryBuilder {
   const shape = shapeOf(db, entity);
   const table = alias ? `${shape.table} as ${alias}` : shape.table;
   const prefix = alias ? `${alias}.` : '';
@@ -94,17 +95,16 @@ export function scopedSelect(db: RequestDb, trx: Knex.Transaction, entity: Entit
 export const columnsOf = (db: RequestDb, entity: EntityClass) => shapeOf(db, entity).columnOf;
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
-const statementTexts = new Map<string, string>();
+const statements = new Map<string, { text: string; name: string }>();
 
 /**
- * The rows of `entity` whose `column` is one of `values`, tenant-scoped, as a named prepared
- * statement on the request's connection: one text per (entity, columns, key) whatever the number
- * of values (`= any($n)`), so PostgreSQL parses and plans it once per connection and the query
- * is not rebuilt per batch. For loaders; statement observers (knex 'query') still see it.
+ * The rows of `entity` whose `column` is one of `values`, tenant-scoped, as a prepared statement
+ * of the request's connection: one text per (entity, columns, key) whatever the number of values
+ * (`= any($n)`), so PostgreSQL parses and plans it once per connection and the query is not
+ * rebuilt per batch. For loaders.
  */
-export async function selectByKeys(
+export function selectByKeys(
   db: RequestDb,
-  trx: Knex.Transaction,
   entity: EntityClass,
   column: string,
   values: readonly unknown[],
@@ -114,27 +114,16 @@ export async function selectByKeys(
   const organizationId = readScope(db, shape, entity);
   const columns = opts.columns ?? shape.columns;
   const key = `${shape.table}|${column}|${opts.orderById ? 'o' : ''}|${columns.join(',')}`;
-  let text = statementTexts.get(key);
-  if (!text) {
+  let statement = statements.get(key);
+  if (!statement) {
     const list = columns.map((c) => {
       const [col, prop] = c.split(' as ');
       return prop ? `${quote(col)} as ${quote(prop)}` : quote(col);
     });
     const where = organizationId ? `"organization_id" = $1 and ${quote(column)} = any($2)` : `${quote(column)} = any($1)`;
-    text = `select ${list.join(', ')} from ${quote(shape.table)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
-    statementTexts.set(key, text);
+    const text = `select ${list.join(', ')} from ${quote(shape.table)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
+    statement = { text, name: `tessera_${createHash('sha1').update(text).digest('hex').slice(0, 20)}` };
+    statements.set(key, statement);
   }
-  const params = organizationId ? [organizationId, values] : [values];
-  const client = (trx as unknown as { client: Knex.Client }).client;
-  const connection = (await client.acquireConnection()) as { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }> };
-  client.emit('query', { sql: text, bindings: params });
-  const { rows } = await connection.query({ name: statementName(text), text, values: params });
-  return rows;
+  return db.query(statement.text, organizationId ? [organizationId, values] : [values], statement.name);
 }
-
-const names = new Map<string, string>();
-const statementName = (text: string) => {
-  let name = names.get(text);
-  if (!name) names.set(text, (name = `tessera_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
-  return name;
-};

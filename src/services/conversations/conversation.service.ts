@@ -134,17 +134,16 @@ export function unreadCount(ctx: RequestContext, conversationId: string): Promis
   let loader = unreadLoaders.get(ctx);
   if (!loader) {
     loader = new DataLoader<string, number>(async (ids) => {
-      const rows = (await ctx.db.read((trx) =>
-        trx.raw(
-          `select m.conversation_id as id, count(*)::int as n
-             from conversations_message m
-             left join conversations_participant p on p.conversation_id = m.conversation_id and p.user_id = ?
-            where m.conversation_id = any(?::uuid[]) and m.deleted_at is null and m.author_id is distinct from ?
-              and (p.last_read_at is null or m.created_at > p.last_read_at)
-            group by m.conversation_id`,
-          [userId, ids as string[], userId],
-        ))) as { rows: { id: string; n: number }[] };
-      const counts = new Map(rows.rows.map((r) => [r.id, r.n]));
+      const rows = await ctx.db.query<{ id: string; n: number }>(
+        `select m.conversation_id as id, count(*)::int as n
+           from conversations_message m
+           left join conversations_participant p on p.conversation_id = m.conversation_id and p.user_id = $1
+          where m.conversation_id = any($2::uuid[]) and m.deleted_at is null and m.author_id is distinct from $1
+            and (p.last_read_at is null or m.created_at > p.last_read_at)
+          group by m.conversation_id`,
+        [userId, ids],
+      );
+      const counts = new Map(rows.map((r) => [r.id, r.n]));
       return ids.map((id) => counts.get(id) ?? 0);
     });
     unreadLoaders.set(ctx, loader);

@@ -14,7 +14,7 @@ import { badInput, forbidden, notFound } from '../../core/errors';
 import { assertId } from '../../core/ids';
 import { applyFilter, buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
 import { columnsOf, scopedSelect } from '../../core/orm/rows';
-import type { RequestDb } from '../../core/orm/request-db';
+import { sqlBuilder, type RequestDb } from '../../core/orm/request-db';
 import { Employee } from '../../entities/crm/people.entity';
 
 export type Row = Record<string, unknown>;
@@ -226,17 +226,17 @@ export interface ListSpec {
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Applies a filter tree whose keys are columns, relation filters, `and` and `or`. */
-function applyTree(db: RequestDb, trx: Knex, qb: Knex.QueryBuilder, filter: FilterInput, spec: ListSpec, columnOf: Record<string, string>): void {
+function applyTree(db: RequestDb, qb: Knex.QueryBuilder, filter: FilterInput, spec: ListSpec, columnOf: Record<string, string>): void {
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined || value === null) continue;
     if (key === 'and') {
-      for (const f of value as FilterInput[]) qb.where((b) => applyTree(db, trx, b, f, spec, columnOf));
+      for (const f of value as FilterInput[]) qb.where((b) => applyTree(db, b, f, spec, columnOf));
     } else if (key === 'or') {
       const list = value as FilterInput[];
-      if (list.length) qb.where((b) => list.forEach((f) => b.orWhere((bb) => applyTree(db, trx, bb, f, spec, columnOf))));
+      if (list.length) qb.where((b) => list.forEach((f) => b.orWhere((bb) => applyTree(db, bb, f, spec, columnOf))));
     } else if (spec.relations?.[key]) {
       const rel = spec.relations[key];
-      const sub = scopedSelect(db, trx as Knex.Transaction, rel.entity).clearSelect().select('id');
+      const sub = scopedSelect(db, sqlBuilder, rel.entity).clearSelect().select('id');
       if (rel.softDelete) sub.whereNull('deleted_at');
       applyFilter(sub, value as FilterInput, columnsOf(db, rel.entity));
       qb.whereIn(rel.column, sub);
@@ -247,24 +247,23 @@ function applyTree(db: RequestDb, trx: Knex, qb: Knex.QueryBuilder, filter: Filt
 }
 
 /** The where-clause of a list (also used by exports): soft delete, own scope, search, filters. */
-export async function listWhere(ctx: RequestContext, spec: ListSpec, input: ListInput, a: Access | null, db: RequestDb = ctx.db): Promise<(qb: Knex.QueryBuilder) => void> {
-  const trx = await db.trx();
+export function listWhere(ctx: RequestContext, spec: ListSpec, input: ListInput, a: Access | null, db: RequestDb = ctx.db): (qb: Knex.QueryBuilder) => void {
   const columnOf = columnsOf(db, spec.entity);
   const search = input.search?.trim();
   if (search && search.length > 200) throw badInput('search', 'search must be at most 200 characters');
   return (qb) => {
     if (spec.softDelete && !input.includeDeleted) qb.whereNull('deleted_at');
-    if (a?.scope === 'own') ownWhere(trx, a)(qb);
+    if (a?.scope === 'own') ownWhere(sqlBuilder, a)(qb);
     if (search) {
       const pattern = `%${likeEscape(search)}%`;
       qb.where((b) => spec.searchColumns.forEach((c) => b.orWhereILike(c, pattern)));
     }
-    if (input.filter) applyTree(db, trx, qb, input.filter, spec, columnOf);
+    if (input.filter) applyTree(db, qb, input.filter, spec, columnOf);
   };
 }
 
 export async function listRecords<T = Row>(ctx: RequestContext, spec: ListSpec, input: ListInput, a: Access | null) {
-  const where = await listWhere(ctx, spec, input, a);
+  const where = listWhere(ctx, spec, input, a);
   return buildConnection<T>(ctx.db, spec.entity, {
     orderBy: input.orderBy ?? [{ field: 'createdAt', direction: 'DESC' }],
     first: input.first,

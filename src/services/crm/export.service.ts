@@ -77,7 +77,7 @@ export async function requestExport(ctx: RequestContext, kind: ExportKind, args:
   const a = access(ctx, def.permission);
   const payload: ExportPayload = { kind, filter: args.filter ?? null, search: args.search ?? null, includeDeleted: args.includeDeleted ?? false, scope: a.scope };
   // Validates the filter and search exactly as the list does (one row fetched).
-  await buildConnection(ctx.db, def.spec.entity, { first: 1, where: await listWhere(ctx, def.spec, payload, a) });
+  await buildConnection(ctx.db, def.spec.entity, { first: 1, where: listWhere(ctx, def.spec, payload, a) });
   const job = enqueueCrmExport(ctx, payload, uuidv7());
   const now = new Date();
   return Object.assign(new BackgroundJob(), {
@@ -104,7 +104,7 @@ export async function runExport(ctx: RequestContext, payload: ExportPayload, pro
   if (!organizationId || !userId) throw new Error('An export runs for a user of an organization');
   const def = EXPORTS[payload.kind];
   const a: Access = { scope: payload.scope, userId, organizationId };
-  const where = await listWhere(ctx, def.spec, payload, a);
+  const where = listWhere(ctx, def.spec, payload, a);
   const trx = await ctx.db.trx();
   const countRow = await scopedSelect(ctx.db, trx, def.spec.entity).where(where).clearSelect().count('* as count');
   const total = Number((countRow[0] as { count: string }).count);

@@ -11,17 +11,10 @@ interface ViewerRow {
 // The request's first statement: applies its row-level-security scope, then looks the caller up
 // under it (SQL function app_open_request, in the migrations).
 export const resolveViewer: ViewerResolver = async (db, claims) => {
-  const result = await db.openWith((trx, [tenant, user, platform]) =>
-    trx.raw<{ rows: ViewerRow[] }>('select * from app_open_request(?, ?, ?, ?, ?, ?)', [
-      tenant,
-      user,
-      platform,
-      claims.sessionId,
-      claims.userId,
-      claims.organizationId ?? null,
-    ]),
-  );
-  const row = result.rows[0];
+  const [row] = await db.openWith<ViewerRow>(([tenant, user, platform]) => ({
+    sql: 'select * from app_open_request($1, $2, $3, $4, $5, $6)',
+    params: [tenant, user, platform, claims.sessionId, claims.userId, claims.organizationId ?? null],
+  }));
   if (!row) return null;
   // Signed in to an organization the user can no longer act in (removed, suspended): no access.
   if (claims.organizationId && !row.viewer_membership_id) return null;

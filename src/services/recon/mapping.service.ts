@@ -314,8 +314,8 @@ function copyText(v: string | null): string {
 export async function normalizeReconciliationFile(ctx: RequestContext, payload: NormalizePayload, progress?: (pct: number) => Promise<void>): Promise<{ rows: number; status: string }> {
   const organizationId = requireTenantScope(ctx);
   const id = payload.reconciliationFileId;
-  const em0 = ctx.db.em;
   await ctx.db.trx();
+  const em0 = ctx.db.em;
   const file = await em0.findOne(ReconciliationFile, { id });
   if (!file) return { rows: 0, status: 'gone' };
   if (file.status !== ReconFileStatus.MAPPED) return { rows: file.rowCount ?? 0, status: file.status };

@@ -13,6 +13,7 @@ import { badInput } from '../../core/errors';
 import { enqueueJob, type EnqueuedJob } from '../../core/jobs';
 import { applyFilter, buildConnection, connectionOf, decodeCursor, encodeCursor, pageSize, type ListArgs } from '../../core/orm/connection';
 import { scopedSelect } from '../../core/orm/rows';
+import { sqlBuilder } from '../../core/orm/request-db';
 import { type MatchType, ReconSide } from '../../entities/recon/enums';
 import { MatchSet } from '../../entities/recon/match.entity';
 import { ReconRow } from '../../entities/recon/recon-row.entity';
@@ -103,7 +104,7 @@ export async function listMatches(ctx: RequestContext, args: MatchListArgs) {
     if (typeof value !== 'string' || !/^\d{1,18}$/.test(value)) throw badInput('after', 'Invalid cursor');
     after = BigInt(value);
   }
-  const sets = scopedSelect(ctx.db, await ctx.db.trx(), MatchSet, 's').clearSelect().where('s.job_id', job.id);
+  const sets = scopedSelect(ctx.db, sqlBuilder, MatchSet, 's').clearSelect().where('s.job_id', job.id);
   if (job.firstMatchSetId) sets.whereBetween('s.id', [job.firstMatchSetId, job.lastMatchSetId!]);
   else sets.whereRaw('false');
   if (args.filter) applyFilter(sets, args.filter, { ruleId: 'rule_id', type: 'type' }, 's.');
@@ -111,13 +112,13 @@ export async function listMatches(ctx: RequestContext, args: MatchListArgs) {
     .clone()
     .joinRaw('cross join lateral unnest(s.confidences, s.amount_differences) with ordinality as u(confidence, difference, i)')
     .select(
-      ctx.db.em.getKnex().raw(`(s.id * ${SET_SIZE} + u.i - 1)::text as id, s.job_id, s.rule_id, s.type, u.confidence, u.difference,
+      sqlBuilder.raw(`(s.id * ${SET_SIZE} + u.i - 1)::text as id, s.job_id, s.rule_id, s.type, u.confidence, u.difference,
         ${matchRowIds('source')} as source_row_ids, ${matchRowIds('target')} as target_row_ids`),
     )
     .orderBy([{ column: 's.id' }, { column: 'u.i' }])
     .limit(first + 1);
   if (after !== null) page.where('s.id', '>=', String(after / BigInt(SET_SIZE))).whereRaw(`s.id * ${SET_SIZE} + u.i - 1 > ?`, [String(after)]);
-  const rows: Record<string, any>[] = await ctx.db.read(() => page);
+  const rows: Record<string, any>[] = await ctx.db.read(page);
   const nodes: MatchRecord[] = rows.map((r) => ({
     id: r.id,
     jobId: r.job_id,
@@ -132,7 +133,7 @@ export async function listMatches(ctx: RequestContext, args: MatchListArgs) {
     first,
     after: args.after,
     cursorOf: (m) => encodeCursor([m.id]),
-    count: () => ctx.db.read(() => sets.clone().sum({ n: 's.match_count' })).then((r: { n: string | null }[]) => Number(r[0].n ?? 0)),
+    count: () => ctx.db.read<{ n: string | null }>(sets.clone().sum({ n: 's.match_count' })).then((r) => Number(r[0].n ?? 0)),
   });
 }
 

@@ -1,0 +1,101 @@
+/**
+ * A request holds one connection and one transaction, opened by its first statement with its
+ * scope. With a pool of one connection, so that every request takes the connection the previous
+ * one gave back: each sees its own tenant only and leaves nothing behind (no scope, no open
+ * transaction), a request whose first statement failed runs nothing more, and the
+ * EntityManager is refused until the request's transaction is bound to it.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { startTestApi, type TestApi } from '../support/api';
+import { ormConfig } from '../../mikro-orm.config';
+import { RequestDb } from '../../src/core/orm/request-db';
+import { Project } from '../../src/entities/csr/project.entity';
+
+let api: TestApi;
+let orm: MikroORM;
+let acme: string;
+let globex: string;
+
+before(async () => {
+  api = await startTestApi();
+  orm = await MikroORM.init(ormConfig(api.appUrl, { poolMax: 1 }));
+  const orgs = await api.sql<{ id: string; slug: string }>(`select id, slug from tenancy_organization where slug in ('acme', 'globex')`);
+  acme = orgs.find((o) => o.slug === 'acme')!.id;
+  globex = orgs.find((o) => o.slug === 'globex')!.id;
+});
+after(async () => {
+  await orm.close(true);
+  await api.close();
+});
+
+async function inRequest<T>(scope: { organizationId?: string | null }, fn: (db: RequestDb) => Promise<T>, commit = true): Promise<T> {
+  const db = new RequestDb(orm, scope);
+  try {
+    return await fn(db);
+  } finally {
+    await db.finish(commit);
+  }
+}
+
+const projectOrgs = (db: RequestDb) =>
+  db.query<{ organization_id: string }>('select distinct organization_id from csr_project', []).then((rows) => rows.map((r) => r.organization_id));
+
+/** What the pool's connection holds between requests, read on it outside any request. */
+async function leftOnConnection(): Promise<{ tenant: string | null; inTransaction: boolean }> {
+  // Outside a transaction block every statement is its own transaction: now() is the statement's time.
+  const [row] = await orm.em.getConnection().execute<{ tenant: string | null; fresh: boolean }[]>(
+    "select nullif(current_setting('app.tenant_id', true), '') as tenant, now() = statement_timestamp() as fresh",
+  );
+  return { tenant: row.tenant, inTransaction: !row.fresh };
+}
+
+test('requests taking turns on one connection each see their own tenant only, and leave nothing on it', async () => {
+  assert.deepEqual(await inRequest({ organizationId: acme }, projectOrgs), [acme]);
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+  assert.deepEqual(await inRequest({ organizationId: globex }, projectOrgs), [globex]);
+  assert.deepEqual(await inRequest({}, projectOrgs), []);
+  // The knex transaction (writes, the EntityManager) is the request's: same scope, same end.
+  const inTransaction = await inRequest({ organizationId: globex }, async (db) => {
+    const trx = await db.trx();
+    const [{ n }] = (await trx.raw<{ rows: { n: number }[] }>('select count(*)::int as n from csr_project where organization_id = ?', [acme])).rows;
+    const viaEm = await db.em.find(Project, {});
+    return { n, orgs: await projectOrgs(db), viaEm: viaEm.length > 0 && viaEm.every((p) => p.organizationId === globex) };
+  });
+  assert.deepEqual(inTransaction, { n: 0, orgs: [globex], viaEm: true });
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+});
+
+test('a request whose first statement fails runs nothing more, and the next request is scoped as usual', async () => {
+  const db = new RequestDb(orm, { organizationId: acme });
+  await assert.rejects(db.openWith(() => ({ sql: 'select 1 / 0', params: [] })), /division by zero/);
+  await assert.rejects(projectOrgs(db), /division by zero/);
+  await db.finish(true);
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+  assert.deepEqual(await inRequest({ organizationId: globex }, projectOrgs), [globex]);
+});
+
+test('a request that does not commit leaves no write behind', async () => {
+  const title = `Rolled back ${Date.now()}`;
+  for (const bindTransaction of [false, true]) {
+    await inRequest(
+      { organizationId: acme },
+      async (db) => {
+        if (bindTransaction) await db.trx();
+        await db.query('update csr_project set title = $1 where id = (select id from csr_project order by id limit 1)', [title]);
+      },
+      false,
+    );
+    assert.equal((await api.sql('select 1 from csr_project where title = $1', [title])).length, 0);
+    assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+  }
+});
+
+test('the EntityManager is refused until the request transaction is bound to it', async () => {
+  await inRequest({ organizationId: acme }, async (db) => {
+    assert.throws(() => db.em, /Open the request transaction/);
+    await db.trx();
+    assert.ok(db.em);
+  });
+});
