@@ -32,6 +32,24 @@ export type FirstStatement = (settings: string[]) => { sql: string; params: read
 const SCOPE_SQL = "select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true), set_config('app.platform', $3, true)";
 const applyScope: FirstStatement = (settings) => ({ sql: SCOPE_SQL, params: settings });
 
+// node-postgres' own conversion of a parameter to its text form (arrays to array literals).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareValue } = require('pg/lib/utils') as { prepareValue(value: unknown): string | Buffer | null };
+
+/**
+ * `sql` with its $n parameters written in as literals, for the simple query protocol (BEGIN and
+ * the first statement in one round trip). Values go through node-postgres' conversion and
+ * escaping; `sql` holds no `$n` other than its parameters.
+ */
+function withLiterals(connection: PgConnection, sql: string, params: readonly unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = prepareValue(params[Number(n) - 1]);
+    if (value === null) return 'null';
+    if (typeof value !== 'string') throw new Error('Binary parameters cannot be sent as literals');
+    return connection.escapeLiteral(value);
+  });
+}
+
 /** Builds SQL for the request's connection; it has no connection of its own, so nothing built on it runs outside a request. */
 export const sqlBuilder: Knex = knex({ client: PostgreSqlKnexDialect as unknown as typeof Knex.Client });
 
@@ -94,11 +112,10 @@ export class RequestDb {
     this.opened ??= (async () => {
       const connection = (await this.knex.client.acquireConnection()) as PgConnection;
       const { sql, params } = first(this.settings());
-      const literal = (value: string | null) => (value === null ? 'null' : connection.escapeLiteral(value));
-      const inline = sql.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
       try {
+        const inline = withLiterals(connection, sql, params);
         this.observe('begin');
-        this.observe(inline);
+        this.observe(sql, params);
         const results = (await connection.query(`begin; ${inline}`)) as { rows: Row[] }[];
         return { connection, first: results[1].rows };
       } catch (err) {

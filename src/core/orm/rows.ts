@@ -21,9 +21,9 @@ interface Shape {
   /** Turns a raw row into the entity's shape (the driver returns timestamps as text). */
   hydrate: (row: Record<string, unknown>) => Record<string, unknown>;
   /**
-   * The select list for only these properties (plus `also`, the id and every many-to-one key,
-   * which relation resolvers need), or null when one is not a column (a computed or relation
-   * field, which may need any column: then everything is read).
+   * The select list for only these properties (plus `also` and the id), or null when one is not a
+   * column (a relation or computed field, whose resolver may need any column: then everything is
+   * read). A field resolver named after a column reads that column only (Employee.salary).
    */
   narrow: (props: Iterable<string>, also?: string[]) => string[] | null;
 }
@@ -52,10 +52,9 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
       for (const p of dateProps) if (typeof row[p] === 'string') row[p] = new Date(row[p] as string);
       return row;
     };
-    const keys = meta.props.filter((p) => p.kind === ReferenceKind.MANY_TO_ONE && columnOf[p.name]).map((p) => p.name);
     const selectOf = (prop: string) => (prop === columnOf[prop] ? prop : `${columnOf[prop]} as ${prop}`);
     const narrow = (props: Iterable<string>, also: string[] = []) => {
-      const wanted = new Set(['id', ...keys, ...also]);
+      const wanted = new Set(['id', ...also]);
       for (const prop of props) {
         if (!columnOf[prop] || hidden.has(prop)) return null;
         wanted.add(prop);
