@@ -15,10 +15,23 @@ function parseDecimal(value: unknown): string {
   return new Decimal(text).toFixed();
 }
 
+// numeric columns arrive as plain text ("1007.00"): their canonical form (Decimal's toFixed:
+// no trailing fraction zeros, no "-0") without building a Decimal, a measurable cost on long lists.
+const PLAIN_DECIMAL = /^(-?)(0|[1-9]\d{0,27})(?:\.(\d{0,12}))?$/;
+
+function canonicalDecimal(text: string): string | null {
+  const parts = PLAIN_DECIMAL.exec(text);
+  if (!parts) return null;
+  const [, sign, whole, fraction = ''] = parts;
+  const digits = fraction.replace(/0+$/, '');
+  if (whole === '0' && !digits) return '0';
+  return `${sign}${whole}${digits ? `.${digits}` : ''}`;
+}
+
 export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
   description: 'An exact decimal number serialised as a string, e.g. "1234.56". Used for money with a currency code beside it.',
-  serialize: (value) => (value instanceof Decimal ? value.toFixed() : parseDecimal(String(value))),
+  serialize: (value) => (value instanceof Decimal ? value.toFixed() : ((typeof value === 'string' && canonicalDecimal(value)) || parseDecimal(String(value)))),
   parseValue: parseDecimal,
   parseLiteral: (ast) => {
     if (ast.kind === Kind.STRING || ast.kind === Kind.INT) return parseDecimal(ast.value);

@@ -14,21 +14,23 @@ type EntityClass = abstract new (...args: never[]) => object;
 type Row = Record<string, unknown>;
 interface Narrowed {
   columns?: string[];
-  key: string;
+  /** The loader of this entity, lookup and selection. */
+  loaderKey: string;
 }
-const EVERY_COLUMN: Narrowed = { key: '*' };
 
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
-  private readonly narrowed = new WeakMap<object, Map<string, Narrowed>>();
+  /** Per selection (a field node's set) and entity, then per lookup (id or grouping property). */
+  private readonly narrowed = new WeakMap<object, Map<EntityClass, Map<string, Narrowed>>>();
+  private readonly everyColumn = new Map<EntityClass, Map<string, Narrowed>>();
 
   constructor(private readonly db: RequestDb) {}
 
   /** The row of `entity` with this id, or null (also for another tenant's id, or a malformed one). */
   byId<T = Row>(entity: EntityClass, id: string, select?: Iterable<string>): Promise<T | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    const { columns, key } = this.selection(entity, select);
-    return this.loader(`${entity.name}#id#${key}`, async (ids) => {
+    const { columns, loaderKey } = this.selection(entity, select, 'id');
+    return this.loader(loaderKey, async (ids) => {
       const { hydrate } = shapeOf(this.db, entity);
       const rows = (await selectByKeys(this.db, entity, 'id', ids, { columns })).map(hydrate);
       const byId = new Map(rows.map((r) => [r.id as string, r]));
@@ -40,8 +42,8 @@ export class Loaders {
   manyBy<T = Row>(entity: EntityClass, property: string, value: string, select?: Iterable<string>): Promise<T[]> {
     const column = columnsOf(this.db, entity)[property];
     if (!column) throw new Error(`${entity.name}.${property} is not a column`);
-    const { columns, key } = this.selection(entity, select, property);
-    return this.loader(`${entity.name}#${property}#${key}`, async (values) => {
+    const { columns, loaderKey } = this.selection(entity, select, property);
+    return this.loader(loaderKey, async (values) => {
       const { hydrate } = shapeOf(this.db, entity);
       const rows = (await selectByKeys(this.db, entity, column, values, { columns, orderById: true })).map(hydrate);
       const groups = new Map<string, Row[]>();
@@ -55,18 +57,19 @@ export class Loaders {
   }
 
   /**
-   * The narrowed select list (undefined: every column) and its key, computed once per selection,
-   * entity and grouping property: every row of a list asks with the same selection.
+   * The narrowed select list (undefined: every column) and the loader's key, computed once per
+   * selection, entity and lookup: every row of a list asks with the same selection.
    */
-  private selection(entity: EntityClass, select: Iterable<string> | undefined, groupedBy?: string): Narrowed {
-    if (!select) return EVERY_COLUMN;
-    let known = this.narrowed.get(select);
-    if (!known) this.narrowed.set(select, (known = new Map()));
-    const id = `${entity.name}#${groupedBy ?? ''}`;
-    let narrowed = known.get(id);
+  private selection(entity: EntityClass, select: Iterable<string> | undefined, lookup: string): Narrowed {
+    let byEntity = select ? this.narrowed.get(select) : undefined;
+    if (select && !byEntity) this.narrowed.set(select, (byEntity = new Map()));
+    let byLookup = (byEntity ?? this.everyColumn).get(entity);
+    if (!byLookup) (byEntity ?? this.everyColumn).set(entity, (byLookup = new Map()));
+    let narrowed = byLookup.get(lookup);
     if (!narrowed) {
-      const columns = shapeOf(this.db, entity).narrow(select, groupedBy ? [groupedBy] : []) ?? undefined;
-      known.set(id, (narrowed = columns ? { columns, key: columns.join(',') } : EVERY_COLUMN));
+      const columns = select ? (shapeOf(this.db, entity).narrow(select, lookup === 'id' ? [] : [lookup]) ?? undefined) : undefined;
+      narrowed = { columns, loaderKey: `${entity.name}#${lookup}#${columns ? columns.join(',') : '*'}` };
+      byLookup.set(lookup, narrowed);
     }
     return narrowed;
   }
