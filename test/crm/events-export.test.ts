@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { startTestApi, errorCode, type TestApi } from '../support/api';
 import { connectWs, record, sleep, type WsConnection } from '../support/ws';
 import {
-  BackgroundJobDocument, ConvertLeadDocument, CreateDealDocument, CreateLeadDocument, DealStageChangedDocument, DealsNestedDocument,
+  BackgroundJobDocument, ConvertLeadDocument, CreateDealDocument, CreateLeadDocument, DealStageChangedDocument, DealsDocument, DealsNestedDocument,
   EmployeesDocument, ExportCustomersDocument, ExportDealsDocument, ExportLeadsDocument, FileDocument, LeadConvertedDocument,
   MoveDealToStageDocument, PipelinesDocument, WinDealDocument,
 } from '../__generated__/graphql';
@@ -167,5 +167,22 @@ describe('statement count', () => {
     assert.equal(large.statements, small.statements, `4 deals: ${small.statements} statements, 60 deals: ${large.statements}`);
     // begin with scope + viewer (app_open_request: one round trip), page, customer, stage and employee batches, commit
     assert.equal(large.statements, 7, `${large.statements} statements`);
+  });
+
+  test('a list filtered by lists of values runs the same statements for one value and for three', async () => {
+    const texts = async (currencies: string[]) => {
+      const { value: res, texts } = await api.statementsDuring(() => api.gql(DealsDocument, { filter: { currency: { in: currencies } }, first: 50 }, globexAdmin));
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      return { texts, currencies: new Set(res.data!.deals.edges.map((e) => e.node.currency)) };
+    };
+    const one = await texts(['USD']);
+    const three = await texts(['USD', 'EUR', 'GBP']);
+    const none = await texts(['XXX', 'YYY']);
+    assert.deepEqual([...one.currencies], ['USD']);
+    assert.ok(three.currencies.size >= 1 && [...three.currencies].every((c) => ['USD', 'EUR', 'GBP'].includes(c)));
+    assert.equal(none.currencies.size, 0);
+    // The values are one array parameter: the page (a prepared statement) has one text.
+    assert.deepEqual(three.texts, one.texts);
+    assert.deepEqual(none.texts, one.texts);
   });
 });

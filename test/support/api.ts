@@ -38,8 +38,8 @@ export interface TestApi {
   /** Raw SQL as the database owner, for setting up and checking what the API cannot show. */
   sql<T = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
   gql<T, V>(doc: TypedDocumentNode<T, V>, variables?: V, token?: string, headers?: Record<string, string>): Promise<GqlResult<T>>;
-  /** Runs `fn` and counts the SQL statements the server's database connection ran meanwhile (knex 'query' events). */
-  statementsDuring<T>(fn: () => Promise<T>): Promise<{ value: T; statements: number }>;
+  /** Runs `fn` and counts the SQL statements the server's database connection ran meanwhile (knex 'query' events), with their texts. */
+  statementsDuring<T>(fn: () => Promise<T>): Promise<{ value: T; statements: number; texts: string[] }>;
   /** Raw POST body (for malformed requests). */
   post(body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; json: any }>;
   /** Resolves once no job is waiting, delayed or running (e.g. before reading a recorded message). */
@@ -113,13 +113,13 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       return { ...(json as object), status };
     },
     async statementsDuring(fn) {
-      let statements = 0;
-      const count = () => (statements += 1);
+      const texts: string[] = [];
+      const count = (query: { sql: string }) => texts.push(query.sql);
       const knex = app.orm.em.getConnection().getKnex();
       knex.on('query', count);
       try {
         const value = await fn();
-        return { value, statements };
+        return { value, statements: texts.length, texts };
       } finally {
         knex.off('query', count);
       }

@@ -44,8 +44,9 @@ function applyOperators(qb: Knex.QueryBuilder, column: string, ops: Record<strin
     switch (op) {
       case 'eq': qb.where(column, value as Knex.Value); break;
       case 'ne': qb.whereNot(column, value as Knex.Value); break;
-      case 'in': qb.whereIn(column, value as readonly Knex.Value[]); break;
-      case 'notIn': qb.whereNotIn(column, value as readonly Knex.Value[]); break;
+      // One array parameter whatever the list's length: the statement's text (and its prepared plan) stays the same.
+      case 'in': qb.whereRaw('?? = any(?)', [column, value as string[]]); break;
+      case 'notIn': qb.whereRaw('not (?? = any(?))', [column, value as string[]]); break;
       case 'lt': qb.where(column, '<', value as Knex.Value); break;
       case 'lte': qb.where(column, '<=', value as Knex.Value); break;
       case 'gt': qb.where(column, '>', value as Knex.Value); break;
@@ -157,7 +158,9 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   const page = base.clone();
   if (req.after) applyKeyset(page, orderColumns, directions, decodeCursor(req.after, order.length));
   orderColumns.forEach((c, i) => page.orderBy(c, directions[i] === 'ASC' ? 'asc' : 'desc'));
-  const rows: Row[] = (await db.read(page.limit(first + 1))).map(shape.hydrate);
+  // The limit is written into the text: a prepared page plan that knows it is reused (with the
+  // limit a parameter, PostgreSQL plans every execution again).
+  const rows: Row[] = (await db.read(page.limit(first + 1, { skipBinding: true }))).map(shape.hydrate);
 
   const cursorOf = (node: Row) => encodeCursor(orderProps.map((p) => node[p]));
   const count = () =>

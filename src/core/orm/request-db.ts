@@ -8,7 +8,9 @@
  * beside it still commit.
  */
 import type { EntityManager, Knex, MetadataStorage, MikroORM } from '@mikro-orm/postgresql';
+import { createHash } from 'node:crypto';
 import { knex, PostgreSqlKnexDialect } from '@mikro-orm/postgresql';
+import { LRUCache } from 'lru-cache';
 import { TENANT_FILTER } from './base-entities';
 
 export interface DbScope {
@@ -48,6 +50,15 @@ function withLiterals(connection: PgConnection, sql: string, params: readonly un
     if (typeof value !== 'string') throw new Error('Binary parameters cannot be sent as literals');
     return connection.escapeLiteral(value);
   });
+}
+
+const preparedNames = new LRUCache<string, string>({ max: 5000 });
+
+/** The name a statement text is prepared under on each connection (the same text, the same name). */
+function preparedName(sql: string): string {
+  let name = preparedNames.get(sql);
+  if (!name) preparedNames.set(sql, (name = `tessera_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`));
+  return name;
 }
 
 /** Builds SQL for the request's connection; it has no connection of its own, so nothing built on it runs outside a request. */
@@ -148,22 +159,25 @@ export class RequestDb {
   /**
    * Runs a statement in the request's transaction once the statements queued before it are done:
    * loaders of sibling fields fire in the same tick, and one connection runs one statement at a
-   * time. `name` makes it a prepared statement of the connection (same text, planned once).
+   * time. `prepared`: a prepared statement of the connection, parsed and planned once for every
+   * request it serves; for texts whose number is bounded by the schema (the values are
+   * parameters, lists are one array parameter), as a connection keeps each one.
    */
-  query<R = Row>(sql: string, params: readonly unknown[], name?: string): Promise<R[]> {
+  query<R = Row>(sql: string, params: readonly unknown[], opts: { prepared?: boolean } = {}): Promise<R[]> {
     const run = this.statementTail.then(async () => {
       const { connection } = await this.open(applyScope);
       this.observe(sql, params);
+      const name = opts.prepared ? preparedName(sql) : undefined;
       return ((await connection.query({ text: sql, values: params, name })) as { rows: Row[] }).rows as R[];
     });
     this.statementTail = run.catch(() => undefined);
     return run;
   }
 
-  /** Runs a select built on `sqlBuilder` (see scopedSelect) in the request's transaction. */
+  /** Runs a select built on `sqlBuilder` (see scopedSelect) in the request's transaction, prepared. */
   read<R = Row>(statement: Knex.QueryBuilder | Knex.Raw): Promise<R[]> {
     const { sql, bindings } = statement.toSQL().toNative();
-    return this.query<R>(sql, bindings);
+    return this.query<R>(sql, bindings, { prepared: true });
   }
 
   /**

@@ -3,7 +3,6 @@
  * query builders that always carry the tenant condition (row-level security backs it up).
  * Every list and nested relation in the API goes through here, so read speed is tuned in one place.
  */
-import { createHash } from 'node:crypto';
 import type { EntityMetadata, Knex } from '@mikro-orm/postgresql';
 import { ReferenceKind } from '@mikro-orm/core';
 import type { RequestDb } from './request-db';
@@ -94,7 +93,7 @@ export function scopedSelect(db: RequestDb, trx: Knex, entity: EntityClass, alia
 export const columnsOf = (db: RequestDb, entity: EntityClass) => shapeOf(db, entity).columnOf;
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
-const statements = new Map<string, { text: string; name: string }>();
+const statements = new Map<string, string>();
 
 /**
  * The rows of `entity` whose `column` is one of `values`, tenant-scoped, as a prepared statement
@@ -113,16 +112,15 @@ export function selectByKeys(
   const organizationId = readScope(db, shape, entity);
   const columns = opts.columns ?? shape.columns;
   const key = `${shape.table}|${column}|${opts.orderById ? 'o' : ''}|${columns.join(',')}`;
-  let statement = statements.get(key);
-  if (!statement) {
+  let text = statements.get(key);
+  if (!text) {
     const list = columns.map((c) => {
       const [col, prop] = c.split(' as ');
       return prop ? `${quote(col)} as ${quote(prop)}` : quote(col);
     });
     const where = organizationId ? `"organization_id" = $1 and ${quote(column)} = any($2)` : `${quote(column)} = any($1)`;
-    const text = `select ${list.join(', ')} from ${quote(shape.table)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
-    statement = { text, name: `tessera_${createHash('sha1').update(text).digest('hex').slice(0, 20)}` };
-    statements.set(key, statement);
+    text = `select ${list.join(', ')} from ${quote(shape.table)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
+    statements.set(key, text);
   }
-  return db.query(statement.text, organizationId ? [organizationId, values] : [values], statement.name);
+  return db.query(text, organizationId ? [organizationId, values] : [values], { prepared: true });
 }

@@ -116,7 +116,7 @@ export async function listMatches(ctx: RequestContext, args: MatchListArgs) {
         ${matchRowIds('source')} as source_row_ids, ${matchRowIds('target')} as target_row_ids`),
     )
     .orderBy([{ column: 's.id' }, { column: 'u.i' }])
-    .limit(first + 1);
+    .limit(first + 1, { skipBinding: true });
   if (after !== null) page.where('s.id', '>=', String(after / BigInt(SET_SIZE))).whereRaw(`s.id * ${SET_SIZE} + u.i - 1 > ?`, [String(after)]);
   const rows: Record<string, any>[] = await ctx.db.read(page);
   const nodes: MatchRecord[] = rows.map((r) => ({
