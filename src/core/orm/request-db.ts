@@ -7,9 +7,8 @@
  * savepoint), so a failed mutation leaves nothing half-written while the security events recorded
  * beside it still commit.
  */
-import type { EntityManager, Knex, MetadataStorage, MikroORM } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
-import { knex, PostgreSqlKnexDialect } from '@mikro-orm/postgresql';
+import { knex, PostgreSqlKnexDialect, type EntityManager, type Knex, type MetadataStorage, type MikroORM } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import { TENANT_FILTER } from './base-entities';
 
@@ -270,11 +269,12 @@ export class RequestDb {
     try {
       await this.statementTail;
       const trx = this.trxOpening && (await this.trxOpening.catch(() => null));
-      if (commit) await this.fork().flush();
+      // The unit of work's pending changes are part of the request's writes.
+      if (trx && commit) await this.fork().flush();
       this.observe(commit ? 'commit' : 'rollback');
       if (trx) {
         await (commit ? trx.commit() : trx.rollback());
-        this.emFork?.resetTransactionContext();
+        this.fork().resetTransactionContext();
       } else await connection.query(commit ? 'commit' : 'rollback');
     } catch (err) {
       await connection.query('rollback').catch(() => undefined);
