@@ -82,27 +82,38 @@ export interface RequestInfo {
   requestId?: string | null;
 }
 
+/**
+ * A request's context. The logger is made on first use (most requests log nothing at the
+ * configured level, and a child logger costs ≈0.25 ms); it is a getter on the prototype because
+ * Apollo Server copies the context's own properties into a new object for each operation.
+ */
+class Context implements RequestContext {
+  readonly loaders: Loaders;
+  private logger?: Logger;
+
+  constructor(
+    readonly app: AppDeps,
+    readonly db: RequestDb,
+    readonly viewer: Viewer | null,
+    readonly requestId: string,
+    readonly ip: string | null,
+    readonly userAgent: string | null,
+  ) {
+    this.loaders = new Loaders(db);
+  }
+
+  get log(): Logger {
+    return (this.logger ??= requestLogger(this.app.log, {
+      requestId: this.requestId,
+      organizationId: this.viewer?.organizationId ?? this.db.organizationId ?? null,
+      userId: this.viewer?.userId ?? this.db.userId ?? null,
+    }));
+  }
+}
+
 /** The one builder of contexts: HTTP, WebSocket, signed-URL and job contexts differ only in these parts. */
 export function buildContext(app: AppDeps, db: RequestDb, viewer: Viewer | null, info: RequestInfo = {}): RequestContext {
-  const requestId = info.requestId ?? randomUUID();
-  let log: Logger | undefined;
-  return {
-    requestId,
-    ip: info.ip ?? null,
-    userAgent: info.userAgent ?? null,
-    viewer,
-    db,
-    loaders: new Loaders(db),
-    app,
-    // Made on first use: most requests log nothing at the configured level.
-    get log() {
-      return (log ??= requestLogger(app.log, {
-        requestId,
-        organizationId: viewer?.organizationId ?? db.organizationId ?? null,
-        userId: viewer?.userId ?? db.userId ?? null,
-      }));
-    },
-  };
+  return new Context(app, db, viewer, info.requestId ?? randomUUID(), info.ip ?? null, info.userAgent ?? null);
 }
 
 export function createAnonymousContext(app: AppDeps, info: RequestInfo = {}): RequestContext {
