@@ -5,14 +5,25 @@
 import { ArgsType, ClassType, createParameterDecorator, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IsOptional, Max, Min } from 'class-validator';
 import { DateScalar, DecimalScalar } from './scalars';
+import { declareParentReads } from './selection';
 
 /**
  * The parent object of a field resolver, as it is (a plain row from a connection or loader, an
  * event payload). type-graphql's own @Root() builds an instance of the parameter's class from it:
  * for an entity that runs its constructor (a new id, dates) and the ORM's property setters, for
  * every row of a list. Use @Parent() instead (lint enforces it).
+ *
+ * `reads`: the parent's properties the resolver uses (`@Parent('customerId')`). A list page whose
+ * client selects the field then reads those columns only (see selectedNodeProps); a field
+ * resolver that does not say makes such a page read every column.
  */
-export const Parent = () => createParameterDecorator(({ root }) => root);
+export function Parent(...reads: string[]): ParameterDecorator {
+  const decorate = createParameterDecorator(({ root }) => root);
+  return (target, method, index) => {
+    if (reads.length && method) declareParentReads(target.constructor, String(method), reads);
+    decorate(target, method as string | symbol, index);
+  };
+}
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;

@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { startTestApi, errorCode, type TestApi } from '../support/api';
 import { connectWs, record, sleep, type WsConnection } from '../support/ws';
 import {
-  BackgroundJobDocument, ConvertLeadDocument, CreateDealDocument, CreateLeadDocument, DealStageChangedDocument, DealsDocument, DealsNestedDocument,
+  BackgroundJobDocument, ConvertLeadDocument, CreateDealDocument, CreateLeadDocument, DealStageChangedDocument, DealsDocument, DealsNestedDocument, DealsWithLeadDocument,
   EmployeesDocument, ExportCustomersDocument, ExportDealsDocument, ExportLeadsDocument, FileDocument, LeadConvertedDocument,
   MoveDealToStageDocument, PipelinesDocument, WinDealDocument,
 } from '../__generated__/graphql';
@@ -184,5 +184,18 @@ describe('statement count', () => {
     // The values are one array parameter: the page (a prepared statement) has one text.
     assert.deepEqual(three.texts, one.texts);
     assert.deepEqual(none.texts, one.texts);
+  });
+
+  test('a page reads the columns its selection needs: relation fields say which, others read every column', async () => {
+    const pageOf = (texts: string[]) => texts.find((t) => t.includes('from "crm_deal"'))!;
+    const nested = await api.statementsDuring(() => api.gql(DealsNestedDocument, { first: 5 }, globexAdmin));
+    assert.ok(nested.value.data!.deals.edges.every((e) => e.node.customer && e.node.stage));
+    const narrow = pageOf(nested.texts);
+    for (const column of ['"id"', '"title"', '"value"', '"customer_id"', '"stage_id"', '"assigned_employee_id"', '"created_at"']) assert.ok(narrow.includes(column), `${column} in ${narrow}`);
+    for (const column of ['"description"', '"lost_reason"', '"pipeline_id"']) assert.ok(!narrow.includes(column), `${column} not in ${narrow}`);
+    // `lead` does not declare what it reads of the deal: the page reads every column.
+    const withLead = await api.statementsDuring(() => api.gql(DealsWithLeadDocument, { first: 5 }, globexAdmin));
+    assert.equal(withLead.value.errors, undefined, JSON.stringify(withLead.value.errors));
+    assert.ok(pageOf(withLead.texts).includes('"description"'));
   });
 });

@@ -30,6 +30,11 @@ export interface ConnectionRequest {
   orderBy?: OrderSpec[] | null;
   first?: number | null;
   after?: string | null;
+  /**
+   * The properties the client's selection needs (schema/selection: @SelectedNodes): the page then
+   * reads only those columns, with the ordering's, when all of them are columns.
+   */
+  select?: Iterable<string>;
   /** Extra conditions (search, own scope, parent) the domain adds. */
   where?: (qb: Knex.QueryBuilder) => void;
   defaultPageSize?: number;
@@ -141,13 +146,14 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   const columnOf = shape.columnOf;
   const first = pageSize(req);
 
-  const base = scopedSelect(db, sqlBuilder, entity);
-  if (req.where) base.where((qb: Knex.QueryBuilder) => req.where!(qb));
-  if (req.filter) applyFilter(base, req.filter, columnOf);
-
   const order = [...(req.orderBy ?? [{ field: 'createdAt', direction: 'DESC' as const }])];
   if (!order.some((o) => o.field === 'id')) order.push({ field: 'id', direction: order.at(-1)?.direction ?? 'ASC' });
   const orderProps = order.map((o) => o.field);
+
+  const base = scopedSelect(db, sqlBuilder, entity, undefined, (req.select && shape.narrow(req.select, orderProps)) ?? undefined);
+  if (req.where) base.where((qb: Knex.QueryBuilder) => req.where!(qb));
+  if (req.filter) applyFilter(base, req.filter, columnOf);
+
   const orderColumns = order.map((o) => {
     const c = columnOf[o.field];
     if (!c) throw badInput('orderBy', `Cannot order by ${o.field}`);

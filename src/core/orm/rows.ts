@@ -77,13 +77,13 @@ function readScope(db: RequestDb, shape: Shape, entity: EntityClass): string | n
  * A query builder over an entity's table, selecting its visible columns under their property
  * names, tenant-scoped. Synchronous on purpose: a knex builder is thenable, so returning it from
  * an async function would run it. Build on `sqlBuilder` and run it with `db.read`, or on the
- * request's transaction (`await db.trx()`).
+ * request's transaction (`await db.trx()`). `columns`: a narrowed select list (Shape.narrow).
  */
-export function scopedSelect(db: RequestDb, trx: Knex, entity: EntityClass, alias?: string): Knex.QueryBuilder {
+export function scopedSelect(db: RequestDb, trx: Knex, entity: EntityClass, alias?: string, columns?: string[]): Knex.QueryBuilder {
   const shape = shapeOf(db, entity);
   const table = alias ? `${shape.table} as ${alias}` : shape.table;
   const prefix = alias ? `${alias}.` : '';
-  const qb = trx(table).select(shape.columns.map((c) => `${prefix}${c}`));
+  const qb = trx(table).select((columns ?? shape.columns).map((c) => `${prefix}${c}`));
   const organizationId = readScope(db, shape, entity);
   if (organizationId) qb.where(`${prefix}organization_id`, organizationId);
   return qb;

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../../schema/common';
-import type { FieldSelection } from '../../schema/selection';
+import { SelectedNodes, type FieldSelection } from '../../schema/selection';
 import type { RequestContext } from '../../core/context/request-context';
 import { scopeOf } from '../../core/access/permissions';
 import type { FilterInput } from '../../core/orm/connection';
@@ -19,7 +19,7 @@ import { CustomerStatistics } from './crm.results';
 type Args = { filter?: object; orderBy?: { field: string; direction: 'ASC' | 'DESC' }[]; first?: number; after?: string; search?: string; includeDeleted?: boolean };
 
 /** List arguments as the services take them. */
-export const listInput = (args: Args): crm.ListInput => ({ ...args, filter: args.filter as FilterInput | undefined });
+export const listInput = (args: Args, select?: FieldSelection): crm.ListInput => ({ ...args, filter: args.filter as FilterInput | undefined, select });
 
 /** The assigned employee of a record, batched. */
 export const employeeOf = (ctx: RequestContext, id: string | null | undefined, select?: FieldSelection) =>
@@ -32,8 +32,8 @@ export class EmployeeResolver {
   }
 
   @Query(() => EmployeeConnection, { description: 'Employees; search looks in name, email, code and department' })
-  employees(@Args() args: EmployeeListArgs, @Ctx() ctx: RequestContext) {
-    return crm.listEmployees(ctx, listInput(args));
+  employees(@Args() args: EmployeeListArgs, @SelectedNodes(Employee) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return crm.listEmployees(ctx, listInput(args, select));
   }
 
   @FieldResolver(() => DecimalScalar, { nullable: true, description: 'Null unless you hold employee:read_sensitive' })
@@ -60,8 +60,8 @@ export class VendorResolver {
     return crm.getVendor(ctx, id);
   }
 
-  @Query(() => VendorConnection) vendors(@Args() args: VendorListArgs, @Ctx() ctx: RequestContext) {
-    return crm.listVendors(ctx, listInput(args));
+  @Query(() => VendorConnection) vendors(@Args() args: VendorListArgs, @SelectedNodes(Vendor) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return crm.listVendors(ctx, listInput(args, select));
   }
 
   @FieldResolver(() => Employee, { nullable: true }) assignedEmployee(@Parent() v: Vendor, @Ctx() ctx: RequestContext) {
@@ -89,8 +89,8 @@ export class CustomerResolver {
   }
 
   @Query(() => CustomerConnection, { description: 'Customers; search looks in name, email and company' })
-  customers(@Args() args: CustomerListArgs, @Ctx() ctx: RequestContext) {
-    return crm.listCustomers(ctx, listInput(args));
+  customers(@Args() args: CustomerListArgs, @SelectedNodes(Customer) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return crm.listCustomers(ctx, listInput(args, select));
   }
 
   @Query(() => CustomerStatistics) customerStatistics(@Ctx() ctx: RequestContext) {
@@ -148,8 +148,8 @@ export class ContactResolver {
   }
 
   @Query(() => ContactConnection, { description: 'Contacts; search looks in name and email; filter.customer selects by the customer’s fields' })
-  contacts(@Args() args: ContactListArgs, @Ctx() ctx: RequestContext) {
-    return crm.listContacts(ctx, listInput(args));
+  contacts(@Args() args: ContactListArgs, @SelectedNodes(Contact) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return crm.listContacts(ctx, listInput(args, select));
   }
 
   @FieldResolver(() => Customer, { nullable: true }) customer(@Parent() c: Contact, @Ctx() ctx: RequestContext) {

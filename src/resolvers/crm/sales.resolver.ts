@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Subscription, InputType, Field } from 'type-graphql';
 import { Parent } from '../../schema/common';
-import { Selected, type FieldSelection } from '../../schema/selection';
+import { Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
 import type { RequestContext } from '../../core/context/request-context';
 import { DateScalar, DecimalScalar } from '../../schema/scalars';
 import { Contact, Customer, CustomerType, Employee } from '../../entities/crm/people.entity';
@@ -52,8 +52,8 @@ export class LeadResolver {
   }
 
   @Query(() => LeadConnection, { description: 'Leads you may read; search looks in name, email and company' })
-  leads(@Args() args: LeadListArgs, @Ctx() ctx: RequestContext) {
-    return crm.listLeads(ctx, listInput(args));
+  leads(@Args() args: LeadListArgs, @SelectedNodes(Lead) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return crm.listLeads(ctx, listInput(args, select));
   }
 
   @Query(() => LeadStatistics) leadStatistics(@Ctx() ctx: RequestContext) {
@@ -123,8 +123,8 @@ export class PipelineResolver {
   }
 
   @Query(() => PipelineConnection, { description: 'Pipelines, oldest (the default) first' })
-  pipelines(@Args() args: PipelineListArgs, @Ctx() ctx: RequestContext) {
-    return crm.listPipelines(ctx, listInput(args));
+  pipelines(@Args() args: PipelineListArgs, @SelectedNodes(Pipeline) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return crm.listPipelines(ctx, listInput(args, select));
   }
 
   @FieldResolver(() => [PipelineStage], { description: 'In order' }) stages(@Parent() p: Pipeline, @Ctx() ctx: RequestContext) {
@@ -143,8 +143,8 @@ export class DealResolver {
   }
 
   @Query(() => DealConnection, { description: 'Deals you may read; filter.customer and filter.stage select by related records' })
-  deals(@Args() args: DealListArgs, @Ctx() ctx: RequestContext) {
-    return crm.listDeals(ctx, listInput(args));
+  deals(@Args() args: DealListArgs, @SelectedNodes(Deal) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return crm.listDeals(ctx, listInput(args, select));
   }
 
   @Query(() => DealStatistics, { description: 'Pipeline value and weighted forecast by stage; won/lost closed between from and to (inclusive)' })
@@ -158,15 +158,15 @@ export class DealResolver {
     return crm.dealStatistics(ctx, { pipelineId, currency, from, to });
   }
 
-  @FieldResolver(() => DecimalScalar, { description: 'value × probability / 100' }) expectedRevenue(@Parent() d: Deal) {
+  @FieldResolver(() => DecimalScalar, { description: 'value × probability / 100' }) expectedRevenue(@Parent('value', 'probability') d: Deal) {
     return crm.dealExpectedRevenue(d);
   }
 
-  @FieldResolver(() => Customer, { nullable: true }) customer(@Parent() d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+  @FieldResolver(() => Customer, { nullable: true }) customer(@Parent('customerId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
     return d.customerId ? ctx.loaders.byId(Customer, d.customerId, fields) : null;
   }
 
-  @FieldResolver(() => Contact, { nullable: true }) contact(@Parent() d: Deal, @Ctx() ctx: RequestContext) {
+  @FieldResolver(() => Contact, { nullable: true }) contact(@Parent('contactId') d: Deal, @Ctx() ctx: RequestContext) {
     return d.contactId ? ctx.loaders.byId(Contact, d.contactId) : null;
   }
 
@@ -176,15 +176,15 @@ export class DealResolver {
     return lead && (await crm.isVisible(ctx, 'lead:read', lead)) ? lead : null;
   }
 
-  @FieldResolver(() => Pipeline) pipeline(@Parent() d: Deal, @Ctx() ctx: RequestContext) {
+  @FieldResolver(() => Pipeline) pipeline(@Parent('pipelineId') d: Deal, @Ctx() ctx: RequestContext) {
     return ctx.loaders.byId(Pipeline, d.pipelineId);
   }
 
-  @FieldResolver(() => PipelineStage) stage(@Parent() d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+  @FieldResolver(() => PipelineStage) stage(@Parent('stageId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
     return ctx.loaders.byId(PipelineStage, d.stageId, fields);
   }
 
-  @FieldResolver(() => Employee, { nullable: true }) assignedEmployee(@Parent() d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+  @FieldResolver(() => Employee, { nullable: true }) assignedEmployee(@Parent('assignedEmployeeId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
     return employeeOf(ctx, d.assignedEmployeeId, fields);
   }
 
@@ -255,8 +255,8 @@ export class ActivityResolver {
     return crm.getActivity(ctx, id);
   }
 
-  @Query(() => ActivityConnection) activities(@Args() args: ActivityListArgs, @Ctx() ctx: RequestContext) {
-    return crm.listActivities(ctx, listInput(args));
+  @Query(() => ActivityConnection) activities(@Args() args: ActivityListArgs, @SelectedNodes(Activity) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return crm.listActivities(ctx, listInput(args, select));
   }
 
   @FieldResolver(() => Employee, { nullable: true }) assignedEmployee(@Parent() a: Activity, @Ctx() ctx: RequestContext) {
@@ -282,8 +282,8 @@ export class QuotationResolver {
     return crm.getQuotation(ctx, id);
   }
 
-  @Query(() => QuotationConnection) quotations(@Args() args: QuotationListArgs, @Ctx() ctx: RequestContext) {
-    return crm.listQuotations(ctx, listInput(args));
+  @Query(() => QuotationConnection) quotations(@Args() args: QuotationListArgs, @SelectedNodes(Quotation) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return crm.listQuotations(ctx, listInput(args, select));
   }
 
   @FieldResolver(() => [QuotationItem]) items(@Parent() q: Quotation, @Ctx() ctx: RequestContext) {
@@ -331,8 +331,8 @@ export class SalesTargetResolver {
     return crm.getSalesTarget(ctx, id);
   }
 
-  @Query(() => SalesTargetConnection) salesTargets(@Args() args: SalesTargetListArgs, @Ctx() ctx: RequestContext) {
-    return crm.listSalesTargets(ctx, listInput(args));
+  @Query(() => SalesTargetConnection) salesTargets(@Args() args: SalesTargetListArgs, @SelectedNodes(SalesTarget) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return crm.listSalesTargets(ctx, listInput(args, select));
   }
 
   @FieldResolver(() => DecimalScalar, { description: 'Value of the won deals closed in the period (in the target’s currency, assigned to its employee if any)' })

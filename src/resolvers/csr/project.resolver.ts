@@ -10,7 +10,7 @@ import {
   UpdateMilestoneInput, UpdateProjectInput,
 } from './csr.types';
 import { Parent } from '../../schema/common';
-import { Selected, type FieldSelection } from '../../schema/selection';
+import { Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
 
 @Resolver(() => Project)
 export class ProjectResolver {
@@ -20,17 +20,17 @@ export class ProjectResolver {
   }
 
   @Query(() => ProjectConnection, { description: 'CSR projects, newest first unless ordered otherwise (recipients: their partner’s only)' })
-  projects(@Args() args: ProjectsArgs, @Ctx() ctx: RequestContext) {
-    return csr.listProjects(ctx, { ...args, filter: args.filter as FilterInput | undefined, orderBy: args.orderBy as OrderSpec[] | undefined });
+  projects(@Args() args: ProjectsArgs, @SelectedNodes(Project) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return csr.listProjects(ctx, { ...args, filter: args.filter as FilterInput | undefined, orderBy: args.orderBy as OrderSpec[] | undefined, select });
   }
 
   @FieldResolver(() => Partner, { nullable: true, description: 'The recipient partner' })
-  partner(@Parent() project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<Partner | null> {
+  partner(@Parent('partnerId') project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<Partner | null> {
     return csr.partnerById(ctx, project.partnerId, fields);
   }
 
   @FieldResolver(() => [Milestone])
-  milestones(@Parent() project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<Milestone[]> {
+  milestones(@Parent('id') project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<Milestone[]> {
     return csr.projectMilestones(ctx, project.id, fields);
   }
 

@@ -212,6 +212,8 @@ export interface ListInput {
   after?: string | null;
   search?: string | null;
   includeDeleted?: boolean | null;
+  /** The properties the client's selection needs (see ConnectionRequest.select). */
+  select?: Iterable<string>;
 }
 
 export interface ListSpec {
@@ -268,6 +270,7 @@ export async function listRecords<T = Row>(ctx: RequestContext, spec: ListSpec, 
     orderBy: input.orderBy ?? [{ field: 'createdAt', direction: 'DESC' }],
     first: input.first,
     after: input.after,
+    select: input.select,
     where,
   });
 }

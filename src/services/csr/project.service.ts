@@ -78,6 +78,8 @@ export async function getProject(ctx: RequestContext, id: string, permission = '
 
 export interface ProjectListArgs extends ListArgs {
   search?: string | null;
+  /** The properties the client's selection needs (see ConnectionRequest.select). */
+  select?: Iterable<string>;
 }
 
 export async function listProjects(ctx: RequestContext, args: ProjectListArgs) {
@@ -88,6 +90,7 @@ export async function listProjects(ctx: RequestContext, args: ProjectListArgs) {
     orderBy: args.orderBy ?? [{ field: 'createdAt', direction: 'DESC' }],
     first: args.first,
     after: args.after,
+    select: args.select,
     where: (qb) => {
       if (scope) qb.whereIn('partner_id', scope);
       if (search) {
