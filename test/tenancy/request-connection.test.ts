@@ -99,3 +99,15 @@ test('the EntityManager is refused until the request transaction is bound to it'
     assert.ok(db.em);
   });
 });
+
+test('a connection keeps at most 500 prepared statements; further texts run unprepared and still answer', async () => {
+  const { prepared, answers } = await inRequest({ organizationId: acme }, async (db) => {
+    const answers: number[] = [];
+    for (let i = 0; i < 520; i++) answers.push((await db.query<{ n: number }>(`select ${i}::int as n`, [], { prepared: true }))[0].n);
+    const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from pg_prepared_statements', []);
+    return { prepared: n, answers };
+  });
+  assert.deepEqual(answers, Array.from({ length: 520 }, (_, i) => i));
+  assert.ok(prepared <= 500, `${prepared} prepared statements`);
+  assert.ok(prepared >= 450, `${prepared} prepared statements`);
+});

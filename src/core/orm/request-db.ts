@@ -53,6 +53,23 @@ function withLiterals(connection: PgConnection, sql: string, params: readonly un
 
 const preparedNames = new LRUCache<string, string>({ max: 5000 });
 
+/**
+ * Statements prepared on each connection. A connection keeps every statement prepared on it, and
+ * filters can be combined into many shapes: past this many, further texts run unprepared there.
+ */
+const PREPARED_PER_CONNECTION = 500;
+const preparedOn = new WeakMap<PgConnection, Set<string>>();
+
+function preparedNameOn(connection: PgConnection, sql: string): string | undefined {
+  const name = preparedName(sql);
+  let prepared = preparedOn.get(connection);
+  if (!prepared) preparedOn.set(connection, (prepared = new Set()));
+  if (prepared.has(name)) return name;
+  if (prepared.size >= PREPARED_PER_CONNECTION) return undefined;
+  prepared.add(name);
+  return name;
+}
+
 /** The name a statement text is prepared under on each connection (the same text, the same name). */
 function preparedName(sql: string): string {
   let name = preparedNames.get(sql);
@@ -159,14 +176,14 @@ export class RequestDb {
    * Runs a statement in the request's transaction once the statements queued before it are done:
    * loaders of sibling fields fire in the same tick, and one connection runs one statement at a
    * time. `prepared`: a prepared statement of the connection, parsed and planned once for every
-   * request it serves; for texts whose number is bounded by the schema (the values are
-   * parameters, lists are one array parameter), as a connection keeps each one.
+   * request it serves (up to PREPARED_PER_CONNECTION texts a connection); for texts that do not
+   * vary with values (the values are parameters, lists are one array parameter).
    */
   query<R = Row>(sql: string, params: readonly unknown[], opts: { prepared?: boolean } = {}): Promise<R[]> {
     const run = this.statementTail.then(async () => {
       const { connection } = await this.open(applyScope);
       this.observe(sql, params);
-      const name = opts.prepared ? preparedName(sql) : undefined;
+      const name = opts.prepared ? preparedNameOn(connection, sql) : undefined;
       return ((await connection.query({ text: sql, values: params, name })) as { rows: Row[] }).rows as R[];
     });
     this.statementTail = run.catch(() => undefined);
