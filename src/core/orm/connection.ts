@@ -23,6 +23,8 @@ export interface ListArgs {
   orderBy?: OrderSpec[] | null;
   first?: number | null;
   after?: string | null;
+  /** The properties the client's selection needs (see ConnectionRequest.select). */
+  select?: Iterable<string>;
 }
 
 export interface ConnectionRequest {

@@ -5,6 +5,7 @@ import { Partner, PartnerMember } from '../../entities/csr/partner.entity';
 import * as csr from '../../services/csr';
 import { CreatePartnerInput, PartnerConnection, PartnersArgs, UpdatePartnerInput } from './csr.types';
 import { Parent } from '../../schema/common';
+import { SelectedNodes, type FieldSelection } from '../../schema/selection';
 
 @Resolver(() => Partner)
 export class PartnerResolver {
@@ -14,12 +15,12 @@ export class PartnerResolver {
   }
 
   @Query(() => PartnerConnection, { description: 'Partner organizations, by name unless ordered otherwise' })
-  partners(@Args() args: PartnersArgs, @Ctx() ctx: RequestContext) {
-    return csr.listPartners(ctx, { ...args, filter: args.filter as FilterInput | undefined, orderBy: args.orderBy as OrderSpec[] | undefined });
+  partners(@Args() args: PartnersArgs, @SelectedNodes(Partner) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return csr.listPartners(ctx, { ...args, filter: args.filter as FilterInput | undefined, orderBy: args.orderBy as OrderSpec[] | undefined, select });
   }
 
   @FieldResolver(() => [PartnerMember], { description: 'Users acting for this partner (recipients)' })
-  members(@Parent() partner: Partner, @Ctx() ctx: RequestContext): Promise<PartnerMember[]> {
+  members(@Parent('id') partner: Partner, @Ctx() ctx: RequestContext): Promise<PartnerMember[]> {
     return csr.listPartnerMembers(ctx, partner.id);
   }
 

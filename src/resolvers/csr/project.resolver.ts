@@ -58,8 +58,8 @@ export class MilestoneResolver {
   }
 
   @Query(() => MilestoneConnection, { description: 'Milestones, soonest due first unless ordered otherwise' })
-  milestones(@Args() args: MilestonesArgs, @Ctx() ctx: RequestContext) {
-    return csr.listMilestones(ctx, { ...args, filter: args.filter as FilterInput | undefined, orderBy: args.orderBy as OrderSpec[] | undefined });
+  milestones(@Args() args: MilestonesArgs, @SelectedNodes(Milestone) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return csr.listMilestones(ctx, { ...args, filter: args.filter as FilterInput | undefined, orderBy: args.orderBy as OrderSpec[] | undefined, select });
   }
 
   @Mutation(() => Milestone)

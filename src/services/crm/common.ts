@@ -12,7 +12,7 @@ import { scopeOf, type Scope } from '../../core/access/permissions';
 import { requireTenant, requireViewer, type RequestContext } from '../../core/context/request-context';
 import { badInput, forbidden, notFound } from '../../core/errors';
 import { assertId } from '../../core/ids';
-import { applyFilter, buildConnection, type FilterInput, type OrderSpec } from '../../core/orm/connection';
+import { applyFilter, buildConnection, type FilterInput, type ListArgs } from '../../core/orm/connection';
 import { columnsOf, scopedSelect } from '../../core/orm/rows';
 import { sqlBuilder, type RequestDb } from '../../core/orm/request-db';
 import { Employee } from '../../entities/crm/people.entity';
@@ -205,15 +205,9 @@ export async function requireRef(em: EntityManager, entity: new (...args: never[
 
 // ---------------------------------------------------------------- lists
 
-export interface ListInput {
-  filter?: FilterInput | null;
-  orderBy?: OrderSpec[] | null;
-  first?: number | null;
-  after?: string | null;
+export interface ListInput extends ListArgs {
   search?: string | null;
   includeDeleted?: boolean | null;
-  /** The properties the client's selection needs (see ConnectionRequest.select). */
-  select?: Iterable<string>;
 }
 
 export interface ListSpec {

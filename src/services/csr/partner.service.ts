@@ -89,6 +89,7 @@ export function listPartners(ctx: RequestContext, args: ListArgs & { search?: st
     orderBy: args.orderBy ?? [{ field: 'name', direction: 'ASC' }],
     first: args.first,
     after: args.after,
+    select: args.select,
     where: args.search?.trim()
       ? (qb) => {
           const term = `%${args.search!.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

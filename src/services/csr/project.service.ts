@@ -78,8 +78,6 @@ export async function getProject(ctx: RequestContext, id: string, permission = '
 
 export interface ProjectListArgs extends ListArgs {
   search?: string | null;
-  /** The properties the client's selection needs (see ConnectionRequest.select). */
-  select?: Iterable<string>;
 }
 
 export async function listProjects(ctx: RequestContext, args: ProjectListArgs) {
@@ -296,6 +294,7 @@ export async function listMilestones(ctx: RequestContext, args: ListArgs & { sea
     orderBy: args.orderBy ?? [{ field: 'dueDate', direction: 'ASC' }],
     first: args.first,
     after: args.after,
+    select: args.select,
     where: (qb) => {
       if (scope) qb.whereIn('project_id', (sub) => sub.select('id').from('csr_project').where('organization_id', orgId).whereIn('partner_id', scope));
       if (search) {
