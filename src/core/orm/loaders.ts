@@ -49,8 +49,9 @@ export class Loaders {
       const groups = new Map<string, Row[]>();
       for (const r of rows) {
         const key = r[property] as string;
-        if (!groups.has(key)) groups.set(key, []);
-        groups.get(key)!.push(r);
+        const group = groups.get(key);
+        if (group) group.push(r);
+        else groups.set(key, [r]);
       }
       return values.map((v) => groups.get(v) ?? []);
     }).load(value) as Promise<T[]>;
