@@ -178,6 +178,9 @@ describe('statement count', () => {
     const one = await texts(['USD']);
     const three = await texts(['USD', 'EUR', 'GBP']);
     const none = await texts(['XXX', 'YYY']);
+    const empty = await texts([]);
+    assert.equal(empty.currencies.size, 0);
+    assert.deepEqual(empty.texts, one.texts);
     assert.deepEqual([...one.currencies], ['USD']);
     assert.ok(three.currencies.size >= 1 && [...three.currencies].every((c) => ['USD', 'EUR', 'GBP'].includes(c)));
     assert.equal(none.currencies.size, 0);
