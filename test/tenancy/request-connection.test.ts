@@ -111,3 +111,21 @@ test('a connection keeps at most 500 prepared statements; further texts run unpr
   assert.ok(prepared <= 500, `${prepared} prepared statements`);
   assert.ok(prepared >= 450, `${prepared} prepared statements`);
 });
+
+test('statement observers see each end of a request once: COMMIT after a write, COMMIT after reads only', async () => {
+  const knex = orm.em.getConnection().getKnex();
+  for (const bindTransaction of [false, true]) {
+    const texts: string[] = [];
+    const observe = (query: { sql: string }) => texts.push(query.sql);
+    knex.on('query', observe);
+    try {
+      await inRequest({ organizationId: acme }, async (db) => {
+        if (bindTransaction) await db.trx();
+        await projectOrgs(db);
+      });
+    } finally {
+      knex.off('query', observe);
+    }
+    assert.equal(texts.filter((t) => /^commit;?$/i.test(t.trim())).length, 1, texts.join(' | '));
+  }
+});

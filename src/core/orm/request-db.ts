@@ -32,6 +32,8 @@ export type FirstStatement = (settings: string[]) => { sql: string; params: read
 
 const SCOPE_SQL = "select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true), set_config('app.platform', $3, true)";
 const applyScope: FirstStatement = (settings) => ({ sql: SCOPE_SQL, params: settings });
+/** The same statement with knex's placeholders, for the EntityManager (asTenant). */
+const SCOPE_SQL_KNEX = SCOPE_SQL.replace(/\$\d/g, '?');
 
 // node-postgres' own conversion of a parameter to its text form (arrays to array literals).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -253,7 +255,7 @@ export class RequestDb {
   ): Promise<T> {
     await this.trx();
     const scope = { ...this.scope, organizationId, userId: userId ?? this.scope.userId };
-    const setScope = (em: EntityManager, settings: string[]) => em.execute(SCOPE_SQL.replace(/\$\d/g, '?'), settings);
+    const setScope = (em: EntityManager, settings: string[]) => em.execute(SCOPE_SQL_KNEX, settings);
     const result = await this.discardingTasksOnFailure(() => (parent ?? this.em).transactional(async (em) => {
       em.setFilterParams(TENANT_FILTER, { organizationId });
       await setScope(em as EntityManager, this.settings(scope));
@@ -288,11 +290,14 @@ export class RequestDb {
       const trx = this.trxOpening && (await this.trxOpening.catch(() => null));
       // The unit of work's pending changes are part of the request's writes.
       if (trx && commit) await this.fork().flush();
-      this.observe(commit ? 'commit' : 'rollback');
       if (trx) {
+        // knex reports its own COMMIT or ROLLBACK to statement observers.
         await (commit ? trx.commit() : trx.rollback());
         this.fork().resetTransactionContext();
-      } else await connection.query(commit ? 'commit' : 'rollback');
+      } else {
+        this.observe(commit ? 'commit' : 'rollback');
+        await connection.query(commit ? 'commit' : 'rollback');
+      }
     } catch (err) {
       await connection.query('rollback').catch(() => undefined);
       throw err;
