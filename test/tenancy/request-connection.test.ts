@@ -129,3 +129,57 @@ test('statement observers see each end of a request once: COMMIT after a write, 
     assert.equal(texts.filter((t) => /^commit;?$/i.test(t.trim())).length, 1, texts.join(' | '));
   }
 });
+
+/** Counts the round trips (client.query calls) made on the pool's one connection during `fn`. */
+async function roundTripsDuring<T>(fn: () => Promise<T>): Promise<{ value: T; roundTrips: number }> {
+  const client = orm.em.getKnex().client as { acquireConnection(): Promise<{ query: (...a: unknown[]) => unknown }>; releaseConnection(c: unknown): void };
+  const connection = await client.acquireConnection();
+  client.releaseConnection(connection);
+  const query = connection.query;
+  let roundTrips = 0;
+  connection.query = function (this: unknown, ...args: unknown[]) {
+    roundTrips++;
+    return query.apply(this, args);
+  };
+  try {
+    return { value: await fn(), roundTrips };
+  } finally {
+    connection.query = query;
+  }
+}
+
+const siblings = (db: RequestDb, marker: string) =>
+  Promise.all([
+    db.query<{ id: string }>('select id from csr_project where organization_id = $1 order by id limit 2', [acme], { prepared: true }),
+    db.query<{ n: number }>('select count(*)::int as n from csr_project where title like $1', [marker], { prepared: true }),
+    db.query<{ tenant: string }>("select current_setting('app.tenant_id') as tenant", []),
+  ]);
+
+test('statements queued in the same tick go in one round trip, each answered with its own rows', async () => {
+  const expected = await api.sql<{ id: string }>('select id from csr_project where organization_id = $1 order by id limit 2', [acme]);
+  // The first time, the prepared texts are parsed one by one; after that the three travel together.
+  await inRequest({ organizationId: acme }, (db) => siblings(db, 'x%'));
+  const { value, roundTrips } = await roundTripsDuring(() => inRequest({ organizationId: acme }, (db) => siblings(db, 'no such title%')));
+  assert.deepEqual(value, [expected, [{ n: 0 }], [{ tenant: acme }]]);
+  // BEGIN with the scope, the three statements, COMMIT.
+  assert.equal(roundTrips, 3);
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+});
+
+test('a failing statement in a round trip fails alone with its error; those before it answer, those after it do not run', async () => {
+  await inRequest({ organizationId: acme }, (db) => db.query('select $1::int as n', [1], { prepared: true }));
+  const db = new RequestDb(orm, { organizationId: acme });
+  const [first, failing, after] = await Promise.allSettled([
+    db.query<{ n: number }>('select $1::int as n', [1], { prepared: true }),
+    db.query('select 1 / $1::int', [0]),
+    db.query("select current_setting('app.tenant_id') as tenant", []),
+  ]);
+  assert.deepEqual(first, { status: 'fulfilled', value: [{ n: 1 }] });
+  assert.match(String((failing as PromiseRejectedResult).reason), /division by zero/);
+  assert.match(String((after as PromiseRejectedResult).reason), /Not run: an earlier statement/);
+  // The transaction is aborted: what follows in the request fails, and the connection comes back clean.
+  await assert.rejects(projectOrgs(db), /current transaction is aborted/);
+  await db.finish(true);
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+  assert.deepEqual(await inRequest({ organizationId: globex }, projectOrgs), [globex]);
+});

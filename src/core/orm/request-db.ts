@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { knex, PostgreSqlKnexDialect, type EntityManager, type Knex, type MetadataStorage, type MikroORM } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import { TENANT_FILTER } from './base-entities';
+import { canPipeline, prepareValue, sendPipelined, type PipelineClient, type PipelinedStatement, type Submittable } from './pipeline';
 
 export interface DbScope {
   organizationId?: string | null;
@@ -22,8 +23,9 @@ export interface DbScope {
 type Row = Record<string, unknown>;
 
 /** The node-postgres client a request holds. */
-interface PgConnection {
+interface PgConnection extends PipelineClient {
   query(q: string | { text: string; values: readonly unknown[]; name?: string }): Promise<{ rows: Row[] } | { rows: Row[] }[]>;
+  query(submittable: Submittable): unknown;
   escapeLiteral(value: string): string;
 }
 
@@ -34,10 +36,6 @@ const SCOPE_SQL = "select set_config('app.tenant_id', $1, true), set_config('app
 const applyScope: FirstStatement = (settings) => ({ sql: SCOPE_SQL, params: settings });
 /** The same statement with knex's placeholders, for the EntityManager (asTenant). */
 const SCOPE_SQL_KNEX = SCOPE_SQL.replace(/\$\d/g, '?');
-
-// node-postgres' own conversion of a parameter to its text form (arrays to array literals).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { prepareValue } = require('pg/lib/utils') as { prepareValue(value: unknown): string | Buffer | null };
 
 /**
  * `sql` with its $n parameters written in as literals, for the simple query protocol (BEGIN and
@@ -88,7 +86,9 @@ export class RequestDb {
   private trxOpening?: Promise<Knex.Transaction>;
   private scope: DbScope;
   private afterCommitTasks: (() => Promise<void>)[] = [];
-  private statementTail: Promise<unknown> = Promise.resolve();
+  /** Statements waiting for the connection, and the loop sending them (while there are any). */
+  private queued: (Omit<PipelinedStatement, 'name'> & { prepared: boolean })[] = [];
+  private running?: Promise<void>;
 
   constructor(private readonly orm: MikroORM, scope: DbScope) {
     this.scope = { ...scope };
@@ -175,21 +175,45 @@ export class RequestDb {
   }
 
   /**
-   * Runs a statement in the request's transaction once the statements queued before it are done:
-   * loaders of sibling fields fire in the same tick, and one connection runs one statement at a
-   * time. `prepared`: a prepared statement of the connection, parsed and planned once for every
-   * request it serves (up to PREPARED_PER_CONNECTION texts a connection); for texts that do not
-   * vary with values (the values are parameters, lists are one array parameter).
+   * Runs a statement in the request's transaction, after the statements queued before it: one
+   * connection runs one statement at a time. Statements queued in the same tick (the loaders of
+   * sibling fields fire together) go in one round trip (see pipeline.ts). `prepared`: a prepared
+   * statement of the connection, parsed and planned once for every request it serves (up to
+   * PREPARED_PER_CONNECTION texts a connection); for texts that do not vary with values (the
+   * values are parameters, lists are one array parameter).
    */
   query<R = Row>(sql: string, params: readonly unknown[], opts: { prepared?: boolean } = {}): Promise<R[]> {
-    const run = this.statementTail.then(async () => {
-      const { connection } = await this.open(applyScope);
-      this.observe(sql, params);
-      const name = opts.prepared ? preparedNameOn(connection, sql) : undefined;
-      return ((await connection.query({ text: sql, values: params, name })) as { rows: Row[] }).rows as R[];
+    return new Promise<R[]>((resolve, reject) => {
+      this.queued.push({ text: sql, values: params, prepared: !!opts.prepared, settle: (err, rows) => (err ? reject(err) : resolve(rows as R[])) });
+      this.running ??= this.runQueued();
     });
-    this.statementTail = run.catch(() => undefined);
-    return run;
+  }
+
+  /** Sends the queued statements, all those of a tick together, until none is left. */
+  private async runQueued(): Promise<void> {
+    await new Promise((next) => process.nextTick(next));
+    try {
+      const { connection } = await this.open(applyScope);
+      while (this.queued.length) {
+        const batch: PipelinedStatement[] = this.queued.splice(0).map((s) => ({ ...s, name: s.prepared ? preparedNameOn(connection, s.text) : undefined }));
+        try {
+          for (const s of batch) this.observe(s.text, s.values);
+          await (batch.length > 1 && canPipeline(connection, batch) ? runPipelined(connection, batch) : runInTurn(connection, batch));
+        } catch (err) {
+          // Not sent (an observer threw): settled here, so no caller waits for ever.
+          for (const s of batch) s.settle(err as Error);
+        }
+      }
+    } catch (err) {
+      for (const s of this.queued.splice(0)) s.settle(err as Error);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** Resolves once every statement queued so far has run. */
+  private async statementsDone(): Promise<void> {
+    while (this.running) await this.running;
   }
 
   /** Runs a select built on `sqlBuilder` (see scopedSelect) in the request's transaction, prepared. */
@@ -205,7 +229,7 @@ export class RequestDb {
   trx(): Promise<Knex.Transaction> {
     this.trxOpening ??= (async () => {
       const { connection } = await this.open(applyScope);
-      await this.statementTail;
+      await this.statementsDone();
       const trx = await joinOpenTransaction(this.knex, connection);
       this.fork().setTransactionContext(trx);
       return trx;
@@ -286,7 +310,7 @@ export class RequestDb {
       return;
     }
     try {
-      await this.statementTail;
+      await this.statementsDone();
       const trx = this.trxOpening && (await this.trxOpening.catch(() => null));
       // The unit of work's pending changes are part of the request's writes.
       if (trx && commit) await this.fork().flush();
@@ -306,6 +330,34 @@ export class RequestDb {
     }
     if (commit) for (const task of tasks) await task();
   }
+}
+
+/** Statements one after another, each settled as it completes. */
+async function runInTurn(connection: PgConnection, statements: readonly PipelinedStatement[]): Promise<void> {
+  for (const s of statements) {
+    try {
+      s.settle(null, ((await connection.query({ text: s.text, values: s.values, name: s.name })) as { rows: Row[] }).rows);
+    } catch (err) {
+      s.settle(err as Error);
+    }
+  }
+}
+
+/** Statements in one round trip: resolves once every one has settled. */
+function runPipelined(connection: PgConnection, statements: readonly PipelinedStatement[]): Promise<void> {
+  let left = statements.length;
+  return new Promise((done) => {
+    sendPipelined(
+      connection,
+      statements.map((s) => ({
+        ...s,
+        settle(err, rows) {
+          s.settle(err, rows);
+          if (--left === 0) done();
+        },
+      })),
+    );
+  });
 }
 
 /**

@@ -1,0 +1,153 @@
+/**
+ * Statements that are ready at the same moment (the loader batches of one level of a query) sent
+ * to PostgreSQL in one round trip: the extended protocol's Bind, Describe and Execute for each,
+ * then a single Sync. PostgreSQL runs them in order and, after an error, skips the rest up to the
+ * Sync, as the aborted transaction would refuse them anyway. Each statement stays a prepared
+ * statement of the connection (planned once), unlike a multi-statement simple query.
+ *
+ * node-postgres runs one submittable at a time and hands it the backend's messages; the pipeline
+ * passes each statement's messages to a pg Query of its own, so rows are parsed exactly as for a
+ * plain query (same type parsers). node-postgres has no pipeline mode of its own.
+ */
+import { Query } from 'pg';
+
+type Row = Record<string, unknown>;
+
+// node-postgres' own conversion of a parameter to its wire text (arrays to array literals).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { prepareValue } = require('pg/lib/utils') as { prepareValue(value: unknown): string | Buffer | null };
+
+export interface PipelinedStatement {
+  text: string;
+  values: readonly unknown[];
+  /** A prepared statement's name; it must be parsed on the connection already (see canPipeline). */
+  name?: string;
+  settle(error: Error | null, rows?: Row[]): void;
+}
+
+/** The parts of node-postgres' Client and Connection the pipeline drives (not in its typings). */
+interface WireConnection {
+  parsedStatements: Record<string, string>;
+  stream: { cork?(): void; uncork?(): void };
+  parse(message: { text: string; name?: string }): void;
+  bind(message: { statement?: string; values: readonly (string | Buffer | null)[] }): void;
+  describe(message: { type: 'P'; name: string }): void;
+  execute(message: object): void;
+  sync(): void;
+}
+export interface Submittable {
+  submit(connection: WireConnection): Error | null;
+}
+export interface PipelineClient {
+  connection: WireConnection;
+  _types: unknown;
+  query(submittable: Submittable): unknown;
+}
+
+/** Query's message handlers, which node-postgres' typings leave out. */
+interface QueryHandlers {
+  _result: { _types: unknown };
+  callback?: (error: Error | null, result?: { rows: Row[] }) => void;
+  handleRowDescription(message: unknown): void;
+  handleDataRow(message: unknown): void;
+  handleCommandComplete(message: unknown, connection: WireConnection): void;
+  handleError(error: Error, connection: WireConnection): void;
+  handleReadyForQuery(connection: WireConnection): void;
+  handleCopyInResponse(connection: WireConnection): void;
+  handlePortalSuspended(connection: WireConnection): void;
+  handleCopyData(message: unknown, connection: WireConnection): void;
+}
+
+/** Whether these statements can go in one round trip: each is unnamed, or prepared already. */
+export function canPipeline(client: PipelineClient, statements: readonly { text: string; name?: string }[]): boolean {
+  const parsed = client.connection.parsedStatements;
+  return statements.every((s) => !s.name || parsed[s.name] === s.text);
+}
+
+class Pipeline implements Submittable {
+  private readonly queries: QueryHandlers[];
+  /** The statement whose results the backend is sending. */
+  private current = 0;
+
+  constructor(
+    private readonly statements: readonly PipelinedStatement[],
+    types: unknown,
+  ) {
+    this.queries = statements.map((s) => {
+      const query = new Query({ text: s.text, name: s.name }) as unknown as QueryHandlers;
+      query._result._types = types;
+      query.callback = (error, result) => s.settle(error, result?.rows);
+      return query;
+    });
+  }
+
+  submit(connection: WireConnection): Error | null {
+    let values: (string | Buffer | null)[][];
+    try {
+      // Converted before anything is written: a value that cannot be sent fails the pipeline whole.
+      values = this.statements.map((s) => s.values.map(prepareValue));
+    } catch (err) {
+      return err as Error;
+    }
+    connection.stream.cork?.();
+    try {
+      this.statements.forEach((s, i) => {
+        if (!s.name) connection.parse({ text: s.text });
+        connection.bind({ statement: s.name, values: values[i] });
+        connection.describe({ type: 'P', name: '' });
+        connection.execute({});
+      });
+      connection.sync();
+    } finally {
+      connection.stream.uncork?.();
+    }
+    return null;
+  }
+
+  handleRowDescription(message: unknown): void {
+    this.queries[this.current].handleRowDescription(message);
+  }
+
+  handleDataRow(message: unknown): void {
+    this.queries[this.current].handleDataRow(message);
+  }
+
+  handleCommandComplete(message: unknown, connection: WireConnection): void {
+    this.queries[this.current++].handleCommandComplete(message, connection);
+  }
+
+  handleEmptyQuery(): void {
+    this.current++;
+  }
+
+  /** The statement at fault fails; those before it have their rows, those after it never ran. */
+  handleError(error: Error, connection: WireConnection): void {
+    this.queries.forEach((query, i) => {
+      if (i < this.current) query.handleReadyForQuery(connection);
+      else if (i === this.current) query.handleError(error, connection);
+      else query.callback?.(new Error('Not run: an earlier statement of the same round trip failed', { cause: error }));
+    });
+  }
+
+  handleReadyForQuery(connection: WireConnection): void {
+    for (const query of this.queries) query.handleReadyForQuery(connection);
+  }
+
+  // Not sent by the statements a pipeline carries (no COPY, no row limit); the query refuses them as pg does.
+  handleCopyInResponse(connection: WireConnection): void {
+    this.queries[this.current].handleCopyInResponse(connection);
+  }
+
+  handleCopyData(message: unknown, connection: WireConnection): void {
+    this.queries[this.current].handleCopyData(message, connection);
+  }
+
+  handlePortalSuspended(connection: WireConnection): void {
+    this.queries[this.current].handlePortalSuspended(connection);
+  }
+}
+
+/** Sends `statements` in one round trip (see canPipeline); each settles with its rows or its error. */
+export function sendPipelined(client: PipelineClient, statements: readonly PipelinedStatement[]): void {
+  client.query(new Pipeline(statements, client._types));
+}
