@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { startTestApi, type TestApi } from '../support/api';
 import { ormConfig } from '../../mikro-orm.config';
 import { RequestDb } from '../../src/core/orm/request-db';
@@ -182,4 +182,31 @@ test('a failing statement in a round trip fails alone with its error; those befo
   await db.finish(true);
   assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
   assert.deepEqual(await inRequest({ organizationId: globex }, projectOrgs), [globex]);
+});
+
+test('db.transactional: a failing step leaves none of its writes; the steps before and after it commit', async () => {
+  const [one, two, three] = await api.sql<{ id: string; title: string }>('select id, title from csr_project where organization_id = $1 order by id limit 3', [acme]);
+  const marker = `Savepoint ${Date.now()}`;
+  const retitle = (id: string, title: string) => async (em: EntityManager) => {
+    (await em.findOneOrFail(Project, id)).title = title;
+    await em.flush();
+  };
+  await inRequest({ organizationId: acme }, async (db) => {
+    await db.transactional(retitle(one.id, `${marker} 1`));
+    await assert.rejects(
+      db.transactional(async (em) => {
+        await retitle(two.id, `${marker} 2`)(em);
+        throw new Error('step failed');
+      }),
+      /step failed/,
+    );
+    await db.transactional(retitle(three.id, `${marker} 3`));
+  });
+  const titles = await api.sql<{ id: string; title: string }>('select id, title from csr_project where id = any($1) order by id', [[one.id, two.id, three.id]]);
+  assert.deepEqual(titles, [
+    { id: one.id, title: `${marker} 1` },
+    { id: two.id, title: two.title },
+    { id: three.id, title: `${marker} 3` },
+  ]);
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
 });
