@@ -244,7 +244,7 @@ export class RequestDb {
   /** Runs `fn` in a nested transaction (savepoint): all of it, or none of it. */
   async transactional<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     await this.trx();
-    return this.discardingTasksOnFailure(() => inSavepoint(this.em, fn));
+    return this.discardingTasksOnFailure(() => this.em.transactional((em) => fn(em as EntityManager)));
   }
 
   /**
@@ -280,17 +280,16 @@ export class RequestDb {
     await this.trx();
     const scope = { ...this.scope, organizationId, userId: userId ?? this.scope.userId };
     const setScope = (em: EntityManager, settings: string[]) => em.execute(SCOPE_SQL_KNEX, settings);
-    return this.discardingTasksOnFailure(() =>
-      inSavepoint(parent ?? this.em, async (em) => {
-        em.setFilterParams(TENANT_FILTER, { organizationId });
-        await setScope(em, this.settings(scope));
-        const value = await fn(em);
-        await em.flush();
-        // SET LOCAL outlives RELEASE SAVEPOINT: put the request's own scope back.
-        await setScope(em, this.settings());
-        return value;
-      }),
-    );
+    const result = await this.discardingTasksOnFailure(() => (parent ?? this.em).transactional(async (em) => {
+      em.setFilterParams(TENANT_FILTER, { organizationId });
+      await setScope(em as EntityManager, this.settings(scope));
+      const value = await fn(em as EntityManager);
+      await em.flush();
+      // SET LOCAL outlives RELEASE SAVEPOINT: put the request's own scope back.
+      await setScope(em as EntityManager, this.settings());
+      return value;
+    }));
+    return result;
   }
 
   /**
@@ -330,28 +329,6 @@ export class RequestDb {
       this.knex.client.releaseConnection(connection);
     }
     if (commit) for (const task of tasks) await task();
-  }
-}
-
-/**
- * `fn` in a savepoint of `parent`'s transaction, on a fork of its unit of work (flushed before the
- * savepoint is released): em.transactional's nested case, through MikroORM's explicit begin,
- * commit and rollback. em.transactional also records the fork in an AsyncLocalStorage, which the
- * request's EntityManagers never read (they are forks that do not use the global context); once
- * any AsyncLocalStorage is used, Node 20 runs promise hooks on every promise of the process for
- * good, a few per cent of every request's CPU. The fork's entities stay in the fork: what a later
- * step of the request needs, it reads again, in the same transaction.
- */
-async function inSavepoint<T>(parent: EntityManager, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-  const fork = parent.fork({ clear: false, cloneEventManager: true });
-  await fork.begin({ ctx: parent.getTransactionContext() });
-  try {
-    const value = await fn(fork);
-    await fork.commit();
-    return value;
-  } catch (err) {
-    await fork.rollback();
-    throw err;
   }
 }
 
