@@ -12,6 +12,7 @@ import { deny, shield } from 'graphql-shield';
 import { resolvers, ruleMaps } from '../resolvers';
 import { DomainError } from '../core/errors';
 import { scalarsMap } from './scalars';
+import { validateArgs } from './validate-args';
 import type { RuleMap } from './rules';
 
 const ROOT_TYPES = ['Query', 'Mutation', 'Subscription'];
@@ -94,7 +95,7 @@ export async function buildBareSchema(): Promise<GraphQLSchema> {
   return buildTypeGraphQLSchema({
     resolvers: resolvers as unknown as NonEmptyArray<Function>,
     scalarsMap,
-    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+    validateFn: validateArgs,
     emitSchemaFile: false,
     pubSub: refuseUnscopedTopics,
   });
