@@ -28,11 +28,12 @@ export class Loaders {
 
   /** The row of `entity` with this id, or null (also for another tenant's id, or a malformed one). */
   byId<T = Row>(entity: EntityClass, id: string, select?: Iterable<string>): Promise<T | null> {
-    if (!isUuid(id)) return Promise.resolve(null);
     const { columns, loaderKey } = this.selection(entity, select, 'id');
     return this.loader(loaderKey, async (ids) => {
       const { hydrate } = shapeOf(this.db, entity);
-      const rows = (await selectByKeys(this.db, entity, 'id', ids, { columns })).map(hydrate);
+      // Checked here, once per distinct id of the request, rather than on every load.
+      const wellFormed = ids.filter(isUuid);
+      const rows = wellFormed.length ? (await selectByKeys(this.db, entity, 'id', wellFormed, { columns })).map(hydrate) : [];
       const byId = new Map(rows.map((r) => [r.id as string, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }).load(id) as Promise<T | null>;
