@@ -1,4 +1,5 @@
 /** Resolves the caller from verified token claims: live session, active user, active membership, grants. */
+import { LRUCache } from 'lru-cache';
 import type { ViewerResolver } from '../../core/context/request-context';
 
 interface ViewerRow {
@@ -6,6 +7,20 @@ interface ViewerRow {
   viewer_membership_id: string | null;
   /** The grants of all the member's roles, comma-separated (duplicates possible). */
   viewer_permissions: string | null;
+}
+
+/**
+ * Grant sets by their text: every request of a role holds the same grants, and splitting a few
+ * hundred of them into a new Set is most of this function's work. The sets are never changed
+ * (Viewer.permissions is a ReadonlySet).
+ */
+const grantSets = new LRUCache<string, ReadonlySet<string>>({ max: 1000 });
+
+function grantSet(text: string | null): ReadonlySet<string> {
+  const key = text ?? '';
+  let set = grantSets.get(key);
+  if (!set) grantSets.set(key, (set = new Set(key ? key.split(',') : [])));
+  return set;
 }
 
 // The request's first statement: applies its row-level-security scope, then looks the caller up
@@ -23,7 +38,7 @@ export const resolveViewer: ViewerResolver = async (db, claims) => {
     sessionId: claims.sessionId,
     organizationId: claims.organizationId ?? null,
     membershipId: row.viewer_membership_id,
-    permissions: new Set(row.viewer_permissions ? row.viewer_permissions.split(',') : []),
+    permissions: grantSet(row.viewer_permissions),
     isPlatformOperator: row.viewer_is_platform_operator,
   };
 };
