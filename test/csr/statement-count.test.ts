@@ -1,11 +1,12 @@
 /**
  * projects { partner milestones } as a csr_manager runs a constant number of SQL statements:
- * the page, one partner batch and one milestone batch, whatever the number of projects.
+ * the page, one partner batch and one milestone batch, whatever the number of projects. Pages and
+ * batches read the columns the query selects.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApi, type TestApi } from '../support/api';
-import { CsrProjectsNestedDocument } from '../__generated__/graphql';
+import { CsrBudgetsDocument, CsrProjectsNestedDocument } from '../__generated__/graphql';
 
 let api: TestApi;
 
@@ -50,4 +51,17 @@ test('projects(first: 50) { partner milestones } runs the same small number of s
   assert.equal(large.statements, small.statements, `3 projects: ${small.statements} statements, 50 projects: ${large.statements}`);
   // begin with scope + viewer (app_open_request: one round trip), page, partner batch, milestone batch, commit
   assert.equal(large.statements, 6, `${large.statements} statements`);
+});
+
+test('budgets { allocations }: the page and the allocation batch read only the columns selected', async () => {
+  const token = await api.login('csr_manager');
+  const { value: res, texts } = await api.statementsDuring(() => api.gql(CsrBudgetsDocument, { first: 10 }, token));
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  assert.ok(res.data!.budgets.edges.some((e) => e.node.allocations.length > 0));
+  const page = texts.find((t) => t.includes('from "csr_budget"'))!;
+  const batch = texts.find((t) => t.includes('from "csr_budget_allocation"'))!;
+  for (const column of ['"id"', '"financial_year"', '"total"']) assert.ok(page.includes(column), `${column} in ${page}`);
+  assert.ok(!page.includes('"created_by_id"'), page);
+  for (const column of ['"sector"', '"allocated"', '"spent"', '"budget_id"']) assert.ok(batch.includes(column), `${column} in ${batch}`);
+  assert.ok(!batch.includes('"updated_at"'), batch);
 });

@@ -10,6 +10,7 @@ import {
 } from './csr.types';
 import { DecimalScalar } from '../../schema/scalars';
 import { Parent } from '../../schema/common';
+import { Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
 
 @Resolver(() => Budget)
 export class BudgetResolver {
@@ -19,13 +20,13 @@ export class BudgetResolver {
   }
 
   @Query(() => BudgetConnection, { description: 'Budgets, latest financial year first' })
-  budgets(@Args() args: BudgetsArgs, @Ctx() ctx: RequestContext) {
-    return csr.listBudgets(ctx, { ...args, filter: args.filter as FilterInput | undefined });
+  budgets(@Args() args: BudgetsArgs, @SelectedNodes(Budget) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return csr.listBudgets(ctx, { ...args, filter: args.filter as FilterInput | undefined, select });
   }
 
   @FieldResolver(() => [BudgetAllocation])
-  allocations(@Parent() budget: Budget, @Ctx() ctx: RequestContext): Promise<BudgetAllocation[]> {
-    return csr.budgetAllocations(ctx, budget.id);
+  allocations(@Parent('id') budget: Budget, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<BudgetAllocation[]> {
+    return csr.budgetAllocations(ctx, budget.id, fields);
   }
 
   @Mutation(() => Budget)
@@ -52,13 +53,13 @@ export class ExpenseResolver {
   }
 
   @Query(() => ExpenseConnection, { description: 'Expenses, newest first unless ordered otherwise' })
-  expenses(@Args() args: ExpensesArgs, @Ctx() ctx: RequestContext) {
-    return csr.listExpenses(ctx, { ...args, filter: args.filter as FilterInput | undefined, orderBy: args.orderBy as OrderSpec[] | undefined });
+  expenses(@Args() args: ExpensesArgs, @SelectedNodes(Expense) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return csr.listExpenses(ctx, { ...args, filter: args.filter as FilterInput | undefined, orderBy: args.orderBy as OrderSpec[] | undefined, select });
   }
 
   @FieldResolver(() => BudgetAllocation, { nullable: true })
-  allocation(@Parent() expense: Expense, @Ctx() ctx: RequestContext): Promise<BudgetAllocation | null> {
-    return csr.allocationById(ctx, expense.allocationId);
+  allocation(@Parent('allocationId') expense: Expense, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<BudgetAllocation | null> {
+    return csr.allocationById(ctx, expense.allocationId, fields);
   }
 
   @Mutation(() => Expense, { description: 'Submits an expense of a project against its sector’s allocation' })
@@ -93,8 +94,8 @@ export class ExpenseResolver {
 @Resolver(() => Disbursement)
 export class DisbursementResolver {
   @Query(() => DisbursementConnection, { description: 'Disbursements, newest first' })
-  disbursements(@Args() args: DisbursementsArgs, @Ctx() ctx: RequestContext) {
-    return csr.listDisbursements(ctx, { ...args, filter: args.filter as FilterInput | undefined });
+  disbursements(@Args() args: DisbursementsArgs, @SelectedNodes(Disbursement) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return csr.listDisbursements(ctx, { ...args, filter: args.filter as FilterInput | undefined, select });
   }
 
   @Mutation(() => Disbursement)

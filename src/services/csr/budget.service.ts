@@ -112,15 +112,16 @@ export async function getBudget(ctx: RequestContext, id: string): Promise<Budget
 
 export function listBudgets(ctx: RequestContext, args: ListArgs) {
   requireTenant(ctx);
-  return buildConnection<Budget>(ctx.db, Budget, { filter: args.filter, orderBy: args.orderBy ?? [{ field: 'financialYear', direction: 'DESC' }], first: args.first, after: args.after });
+  return buildConnection<Budget>(ctx.db, Budget, { filter: args.filter, orderBy: args.orderBy ?? [{ field: 'financialYear', direction: 'DESC' }], first: args.first, after: args.after, select: args.select });
 }
 
-export function budgetAllocations(ctx: RequestContext, budgetId: string): Promise<BudgetAllocation[]> {
-  return ctx.loaders.manyBy<BudgetAllocation>(BudgetAllocation, 'budgetId', budgetId);
+/** A budget's allocations; `select`: the fields the client asked for (the loader reads only those columns). */
+export function budgetAllocations(ctx: RequestContext, budgetId: string, select?: Iterable<string>): Promise<BudgetAllocation[]> {
+  return ctx.loaders.manyBy<BudgetAllocation>(BudgetAllocation, 'budgetId', budgetId, select);
 }
 
-export function allocationById(ctx: RequestContext, id: string): Promise<BudgetAllocation | null> {
-  return ctx.loaders.byId<BudgetAllocation>(BudgetAllocation, id);
+export function allocationById(ctx: RequestContext, id: string, select?: Iterable<string>): Promise<BudgetAllocation | null> {
+  return ctx.loaders.byId<BudgetAllocation>(BudgetAllocation, id, select);
 }
 
 // ---- Expenses ----
@@ -264,6 +265,7 @@ export function listExpenses(ctx: RequestContext, args: ListArgs & { search?: st
     orderBy: args.orderBy ?? [{ field: 'createdAt', direction: 'DESC' }],
     first: args.first,
     after: args.after,
+    select: args.select,
     where: search
       ? (qb) => {
           const term = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -333,6 +335,6 @@ export async function changeDisbursementStatus(ctx: RequestContext, id: string, 
 
 export function listDisbursements(ctx: RequestContext, args: ListArgs) {
   requireTenant(ctx);
-  return buildConnection<Disbursement>(ctx.db, Disbursement, { filter: args.filter, orderBy: args.orderBy ?? [{ field: 'createdAt', direction: 'DESC' }], first: args.first, after: args.after });
+  return buildConnection<Disbursement>(ctx.db, Disbursement, { filter: args.filter, orderBy: args.orderBy ?? [{ field: 'createdAt', direction: 'DESC' }], first: args.first, after: args.after, select: args.select });
 }
 
