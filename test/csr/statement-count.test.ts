@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApi, type TestApi } from '../support/api';
-import { CsrBudgetsDocument, CsrProjectsNestedDocument } from '../__generated__/graphql';
+import { CsrBudgetsDocument, CsrKpiDocument, CsrKpisDocument, CsrProjectsNestedDocument } from '../__generated__/graphql';
 
 let api: TestApi;
 
@@ -64,4 +64,17 @@ test('budgets { allocations }: the page and the allocation batch read only the c
   assert.ok(!page.includes('"created_by_id"'), page);
   for (const column of ['"sector"', '"allocated"', '"spent"', '"budget_id"']) assert.ok(batch.includes(column), `${column} in ${batch}`);
   assert.ok(!batch.includes('"updated_at"'), batch);
+});
+
+test('kpis { progress }: the page reads what progress declares it needs, and progress equals the full row’s', async () => {
+  const token = await api.login('csr_manager');
+  const { value: res, texts } = await api.statementsDuring(() => api.gql(CsrKpisDocument, { first: 50 }, token));
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  const page = texts.find((t) => t.includes('from "csr_kpi"'))!;
+  for (const column of ['"baseline"', '"target"', '"current"']) assert.ok(page.includes(column), `${column} in ${page}`);
+  assert.ok(!page.includes('"unit"'), page);
+  const kpis = res.data!.kpis.edges.map((e) => e.node);
+  assert.ok(kpis.length > 0);
+  // kpi(id) reads the whole row.
+  for (const k of kpis) assert.equal(k.progress, (await api.gql(CsrKpiDocument, { id: k.id }, token)).data!.kpi.progress, k.id);
 });

@@ -8,6 +8,7 @@ import {
   SurveyConnection, SurveyResponseConnection, SurveysArgs,
 } from './csr.types';
 import { PageArgs, Parent } from '../../schema/common';
+import { Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
 
 @Resolver(() => Survey)
 export class SurveyResolver {
@@ -17,12 +18,12 @@ export class SurveyResolver {
   }
 
   @Query(() => SurveyConnection, { description: 'Surveys (recipients: of their partner’s projects only)' })
-  surveys(@Args() args: SurveysArgs, @Ctx() ctx: RequestContext) {
-    return csr.listSurveys(ctx, { ...args, filter: args.filter as FilterInput | undefined });
+  surveys(@Args() args: SurveysArgs, @SelectedNodes(Survey) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return csr.listSurveys(ctx, { ...args, filter: args.filter as FilterInput | undefined, select });
   }
 
   @FieldResolver(() => SurveyResponseConnection)
-  responses(@Parent() survey: Survey, @Args() args: PageArgs, @Ctx() ctx: RequestContext) {
+  responses(@Parent('id') survey: Survey, @Args() args: PageArgs, @Ctx() ctx: RequestContext) {
     return csr.listSurveyResponses(ctx, survey.id, args);
   }
 
@@ -50,18 +51,18 @@ export class KpiResolver {
   }
 
   @Query(() => KpiConnection)
-  kpis(@Args() args: KpisArgs, @Ctx() ctx: RequestContext) {
-    return csr.listKpis(ctx, { ...args, filter: args.filter as FilterInput | undefined });
+  kpis(@Args() args: KpisArgs, @SelectedNodes(Kpi) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return csr.listKpis(ctx, { ...args, filter: args.filter as FilterInput | undefined, select });
   }
 
   @FieldResolver(() => Float, { description: 'Progress from baseline toward target, 0–100' })
-  progress(@Parent() kpi: Kpi): number {
+  progress(@Parent('baseline', 'target', 'current') kpi: Kpi): number {
     return csr.kpiProgress(kpi);
   }
 
   @FieldResolver(() => [KpiMeasurement])
-  measurements(@Parent() kpi: Kpi, @Ctx() ctx: RequestContext): Promise<KpiMeasurement[]> {
-    return csr.kpiMeasurements(ctx, kpi.id);
+  measurements(@Parent('id') kpi: Kpi, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<KpiMeasurement[]> {
+    return csr.kpiMeasurements(ctx, kpi.id, fields);
   }
 
   @Mutation(() => Kpi)

@@ -169,6 +169,7 @@ export async function listSurveys(ctx: RequestContext, args: ListArgs) {
     orderBy: args.orderBy ?? [{ field: 'createdAt', direction: 'DESC' }],
     first: args.first,
     after: args.after,
+    select: args.select,
     where: scope ? (qb) => qb.whereIn('project_id', (sub) => sub.select('id').from('csr_project').where('organization_id', orgId).whereIn('partner_id', scope)) : undefined,
   });
 }
@@ -243,9 +244,10 @@ export async function getKpi(ctx: RequestContext, id: string): Promise<Kpi> {
 
 export function listKpis(ctx: RequestContext, args: ListArgs) {
   requireTenant(ctx);
-  return buildConnection<Kpi>(ctx.db, Kpi, { filter: args.filter, orderBy: args.orderBy ?? [{ field: 'createdAt', direction: 'ASC' }], first: args.first, after: args.after });
+  return buildConnection<Kpi>(ctx.db, Kpi, { filter: args.filter, orderBy: args.orderBy ?? [{ field: 'createdAt', direction: 'ASC' }], first: args.first, after: args.after, select: args.select });
 }
 
-export function kpiMeasurements(ctx: RequestContext, kpiId: string): Promise<KpiMeasurement[]> {
-  return ctx.loaders.manyBy<KpiMeasurement>(KpiMeasurement, 'kpiId', kpiId);
+/** A KPI's measurements; `select`: the fields the client asked for (the loader reads only those columns). */
+export function kpiMeasurements(ctx: RequestContext, kpiId: string, select?: Iterable<string>): Promise<KpiMeasurement[]> {
+  return ctx.loaders.manyBy<KpiMeasurement>(KpiMeasurement, 'kpiId', kpiId, select);
 }
