@@ -78,6 +78,14 @@ describe('auditLogs', () => {
     );
   });
 
+  test('the page reads the columns selected: not the hash chain, the IP or the user agent', async () => {
+    const { value: res, texts } = await api.statementsDuring(() => api.gql(AuditLogsDocument, { first: 5 }, auditor));
+    assert.equal(res.errors, undefined);
+    const page = texts.find((t) => t.includes('from "audit_log"') && t.includes('limit'))!;
+    for (const column of ['"seq"', '"action"', '"changes"', '"created_at"']) assert.ok(page.includes(column), `${column} in ${page}`);
+    for (const column of ['"hash"', '"prev_hash"', '"ip"', '"user_agent"']) assert.ok(!page.includes(column), `${column} not in ${page}`);
+  });
+
   test('each organization sees only its own trail; refused without audit:read', async () => {
     const globexAuditor = await api.login('auditor', 'globex');
     const globex = await api.gql(AuditLogsDocument, { filter: { action: { startsWith: 'role.' } } }, globexAuditor);

@@ -6,12 +6,13 @@ import type { AuditLogEvent } from '../../services/audit';
 import { AuditLog } from '../../entities/audit/audit-log.entity';
 import { AuditChainReport, AuditLogConnection, AuditLogsArgs } from './audit.types';
 import { Parent } from '../../schema/common';
+import { SelectedNodes, type FieldSelection } from '../../schema/selection';
 
 @Resolver()
 export class AuditResolver {
   @Query(() => AuditLogConnection, { description: 'The organization’s audit trail, newest first' })
-  auditLogs(@Args() args: AuditLogsArgs, @Ctx() ctx: RequestContext) {
-    return audit.listAuditLogs(ctx, { ...args, filter: args.filter as FilterInput | undefined });
+  auditLogs(@Args() args: AuditLogsArgs, @SelectedNodes(AuditLog) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return audit.listAuditLogs(ctx, { ...args, filter: args.filter as FilterInput | undefined, select });
   }
 
   @Query(() => AuditChainReport, { description: 'Recomputes the organization’s hash chain from its first row' })

@@ -5,6 +5,7 @@ import { File } from '../../entities/files/file.entity';
 import * as files from '../../services/files';
 import { CreateUploadInput, CreateUploadPayload, FileConnection, FilesArgs } from './files.types';
 import { Parent } from '../../schema/common';
+import { SelectedNodes, type FieldSelection } from '../../schema/selection';
 
 @Resolver(() => File)
 export class FileResolver {
@@ -14,8 +15,8 @@ export class FileResolver {
   }
 
   @Query(() => FileConnection, { description: 'Files of the caller’s organization, newest first' })
-  files(@Args() args: FilesArgs, @Ctx() ctx: RequestContext) {
-    return files.listFiles(ctx, { ...args, filter: args.filter as FilterInput | undefined });
+  files(@Args() args: FilesArgs, @SelectedNodes(File) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return files.listFiles(ctx, { ...args, filter: args.filter as FilterInput | undefined, select });
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Signed GET URL valid for one hour; null until the file is ready' })

@@ -5,12 +5,13 @@ import * as notifications from '../../services/notifications';
 import type { NotificationEvent } from '../../services/notifications';
 import { NotificationConnection, NotificationsArgs } from './notifications.types';
 import { Parent } from '../../schema/common';
+import { SelectedNodes, type FieldSelection } from '../../schema/selection';
 
 @Resolver()
 export class NotificationResolver {
   @Query(() => NotificationConnection, { description: 'The signed-in user’s notifications in this organization, newest first' })
-  notifications(@Args() args: NotificationsArgs, @Ctx() ctx: RequestContext) {
-    return notifications.listNotifications(ctx, { unread: args.filter?.unread, first: args.first, after: args.after });
+  notifications(@Args() args: NotificationsArgs, @SelectedNodes(Notification) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return notifications.listNotifications(ctx, { unread: args.filter?.unread, first: args.first, after: args.after, select });
   }
 
   @Mutation(() => Notification, { description: 'Marks one of the signed-in user’s notifications read' })

@@ -216,6 +216,7 @@ export async function listAuditLogs(ctx: RequestContext, args: Omit<ListArgs, 'o
     orderBy: [{ field: 'seq', direction: 'DESC' }],
     first: args.first,
     after: args.after,
+    select: args.select,
     where: (qb) => qb.where('organization_id', organizationId),
   });
 }

@@ -153,6 +153,7 @@ export function listFiles(ctx: RequestContext, args: ListArgs) {
     orderBy: args.orderBy ?? [{ field: 'createdAt', direction: 'DESC' }],
     first: args.first,
     after: args.after,
+    select: args.select,
   });
 }
 

@@ -79,6 +79,8 @@ export interface ListNotifications {
   unread?: boolean | null;
   first?: number | null;
   after?: string | null;
+  /** The properties the client's selection needs (the page reads only those columns). */
+  select?: Iterable<string>;
 }
 
 /** The caller's own notifications in the current organization, newest first. */
@@ -89,6 +91,7 @@ export function listNotifications(ctx: RequestContext, args: ListNotifications) 
     orderBy: [{ field: 'createdAt', direction: 'DESC' }],
     first: args.first,
     after: args.after,
+    select: args.select,
     where: (qb) => {
       qb.where('user_id', viewer.userId);
       if (args.unread === true) qb.whereNull('read_at');
