@@ -176,7 +176,7 @@ test('a failing statement in a round trip fails alone with its error; those befo
   ]);
   assert.deepEqual(first, { status: 'fulfilled', value: [{ n: 1 }] });
   assert.match(String((failing as PromiseRejectedResult).reason), /division by zero/);
-  assert.match(String((after as PromiseRejectedResult).reason), /Not run: an earlier statement/);
+  assert.match(String((after as PromiseRejectedResult).reason), /Not run: another statement/);
   // The transaction is aborted: what follows in the request fails, and the connection comes back clean.
   await assert.rejects(projectOrgs(db), /current transaction is aborted/);
   await db.finish(true);
@@ -208,5 +208,22 @@ test('db.transactional: a failing step leaves none of its writes; the steps befo
     { id: two.id, title: two.title },
     { id: three.id, title: `${marker} 3` },
   ]);
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+});
+
+test('a value that cannot be sent fails its statement, and nothing of the round trip runs', async () => {
+  await inRequest({ organizationId: acme }, (db) => db.query('select $1::int as n', [1], { prepared: true }));
+  const circular: Record<string, unknown> = {};
+  circular.self = circular;
+  const db = new RequestDb(orm, { organizationId: acme });
+  const [first, unsendable] = await Promise.allSettled([
+    db.query<{ n: number }>('select $1::int as n', [1], { prepared: true }),
+    db.query('select $1::jsonb as j', [circular]),
+  ]);
+  assert.match(String((first as PromiseRejectedResult).reason), /Not run: another statement/);
+  assert.match(String((unsendable as PromiseRejectedResult).reason), /circular/i);
+  // Nothing was sent: the request's transaction is intact.
+  assert.deepEqual(await projectOrgs(db), [acme]);
+  await db.finish(true);
   assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
 });

@@ -68,6 +68,8 @@ class Pipeline implements Submittable {
   private readonly queries: QueryHandlers[];
   /** The statement whose results the backend is sending. */
   private current = 0;
+  /** The statement whose values could not be converted: then nothing was sent. */
+  private unsendable?: number;
 
   constructor(
     private readonly statements: readonly PipelinedStatement[],
@@ -82,12 +84,15 @@ class Pipeline implements Submittable {
   }
 
   submit(connection: WireConnection): Error | null {
-    let values: (string | Buffer | null)[][];
-    try {
-      // Converted before anything is written: a value that cannot be sent fails the pipeline whole.
-      values = this.statements.map((s) => s.values.map(prepareValue));
-    } catch (err) {
-      return err as Error;
+    // Converted before anything is written: a value that cannot be sent fails the pipeline whole.
+    const values: (string | Buffer | null)[][] = [];
+    for (const [i, s] of this.statements.entries()) {
+      try {
+        values.push(s.values.map(prepareValue));
+      } catch (err) {
+        this.unsendable = i;
+        return err as Error;
+      }
     }
     connection.stream.cork?.();
     try {
@@ -120,12 +125,13 @@ class Pipeline implements Submittable {
     this.current++;
   }
 
-  /** The statement at fault fails; those before it have their rows, those after it never ran. */
+  /** The statement at fault fails; those before it have their rows (if anything was sent), the others never ran. */
   handleError(error: Error, connection: WireConnection): void {
+    const fault = this.unsendable ?? this.current;
     this.queries.forEach((query, i) => {
-      if (i < this.current) query.handleReadyForQuery(connection);
-      else if (i === this.current) query.handleError(error, connection);
-      else query.callback?.(new Error('Not run: an earlier statement of the same round trip failed', { cause: error }));
+      if (i === fault) query.handleError(error, connection);
+      else if (i < fault && this.unsendable === undefined) query.handleReadyForQuery(connection);
+      else query.callback?.(new Error('Not run: another statement of the same round trip failed', { cause: error }));
     });
   }
 
