@@ -173,6 +173,9 @@ export function attachSubscriptionServer(httpServer: http.Server, schema: GraphQ
       [Symbol.asyncIterator]() {
         return live;
       },
+      async [Symbol.asyncDispose]() {
+        await stop();
+      },
     };
     return live;
   }
