@@ -6,8 +6,9 @@
  *    migrated and seeded (the demo organizations and users), then bench/read/dataset.ts.
  * 2. Three HTTP servers, one Node process each: Tessera as in production (NODE_ENV=production,
  *    shield, tenant filter and RLS as the app role, query limits, rate limiting with a ceiling
- *    high enough not to refuse the load, workers in another process), PostGraphile 5 (Node 22,
- *    bench/peers), and the floor (bench/read/floor-server.ts).
+ *    high enough not to refuse the load, workers in another process), PostGraphile 5 (bench/peers),
+ *    and the floor (bench/read/floor-server.ts), all three on the Node that runs this script (the
+ *    project's pinned one under `npm run`), so the runtime is the same for every participant.
  * 3. Each workload's responses are compared (the same rows, the same values), then measured with
  *    wrk at a fixed concurrency, A B C A B C …, after a warm-up; per round: req/s, p50/p99
  *    latency, Node and PostgreSQL CPU per request, statements per request.
@@ -55,6 +56,8 @@ async function freePort(): Promise<number> {
 }
 
 function ensureTools(): void {
+  // PostGraphile 5 needs Node 22 or later; `npm run bench:read` runs on the project's pinned Node.
+  if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`Node ${process.versions.node}: run the benchmark with npm run bench:read (the project's Node)`);
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
   } catch (err) {
@@ -68,8 +71,8 @@ function ensureTools(): void {
       }
     }
   }
-  if (!existsSync(join(PEERS, 'node_modules/.bin/node'))) {
-    console.log('Installing the benchmark peers (PostGraphile 5, Node 22) under bench/peers…');
+  if (!existsSync(join(PEERS, 'node_modules/postgraphile'))) {
+    console.log('Installing the benchmark peer (PostGraphile 5) under bench/peers…');
     execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: PEERS, stdio: 'inherit' });
   }
 }
@@ -211,7 +214,7 @@ async function main(): Promise<void> {
     children.push(tessera.child);
     const postgraphile = await startProcess(
       'PostGraphile 5',
-      join(PEERS, 'node_modules/.bin/node'),
+      process.execPath,
       [join(PEERS, 'postgraphile-server.mjs')],
       { DATABASE_URL: appUrl, PORT: String(await freePort()), NODE_ENV: 'production' },
       /listening (\d+)/,
