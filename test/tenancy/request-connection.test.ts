@@ -2,8 +2,10 @@
  * A request holds one connection and one transaction, opened by its first statement with its
  * scope. With a pool of one connection, so that every request takes the connection the previous
  * one gave back: each sees its own tenant only and leaves nothing behind (no scope, no open
- * transaction), a request whose first statement failed runs nothing more, and the
- * EntityManager is refused until the request's transaction is bound to it.
+ * transaction: a request that only read hands its COMMIT to the next request, or sends it within
+ * a few milliseconds, before anything else gets the connection), a request whose first statement
+ * failed runs nothing more, and the EntityManager is refused until the request's transaction is
+ * bound to it.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,7 +42,9 @@ async function inRequest<T>(scope: { organizationId?: string | null }, fn: (db: 
 }
 
 const projectOrgs = (db: RequestDb) =>
-  db.query<{ organization_id: string }>('select distinct organization_id from csr_project', []).then((rows) => rows.map((r) => r.organization_id));
+  db
+    .query<{ organization_id: string }>('select distinct organization_id from csr_project', [], { readOnly: true })
+    .then((rows) => rows.map((r) => r.organization_id));
 
 /** What the pool's connection holds between requests, read on it outside any request. */
 async function leftOnConnection(): Promise<{ tenant: string | null; inTransaction: boolean }> {
@@ -130,23 +134,55 @@ test('statement observers see each end of a request once: COMMIT after a write, 
   }
 });
 
-/** Counts the round trips (client.query calls) made on the pool's one connection during `fn`. */
-async function roundTripsDuring<T>(fn: () => Promise<T>): Promise<{ value: T; roundTrips: number }> {
+/**
+ * The round trips (client.query calls) made on the pool's one connection during `fn`, each as its
+ * text: a simple query's own, a statement's, or `pipeline` for several in one.
+ */
+async function roundTripsDuring<T>(fn: () => Promise<T>): Promise<{ value: T; roundTrips: number; texts: string[] }> {
   const client = orm.em.getKnex().client as { acquireConnection(): Promise<{ query: (...a: unknown[]) => unknown }>; releaseConnection(c: unknown): void };
   const connection = await client.acquireConnection();
   client.releaseConnection(connection);
   const query = connection.query;
-  let roundTrips = 0;
+  const texts: string[] = [];
   connection.query = function (this: unknown, ...args: unknown[]) {
-    roundTrips++;
+    const [q] = args as [string | { text?: string }];
+    texts.push(typeof q === 'string' ? q : (q.text ?? 'pipeline'));
     return query.apply(this, args);
   };
   try {
-    return { value: await fn(), roundTrips };
+    return { value: await fn(), roundTrips: texts.length, texts };
   } finally {
     connection.query = query;
   }
 }
+
+test('a request that only read leaves its COMMIT to the next request, which sends it with its own BEGIN', async () => {
+  const { value, texts } = await roundTripsDuring(async () => {
+    const first = await inRequest({ organizationId: acme }, projectOrgs);
+    // The next request starts in the same turn of the event loop, before the commit delay runs out.
+    const second = await inRequest({ organizationId: globex }, projectOrgs);
+    return [first, second];
+  });
+  assert.deepEqual(value, [[acme], [globex]]);
+  // Each request: its opening round trip and its read; the second's COMMIT is still to come.
+  assert.equal(texts.length, 4, texts.join(' | '));
+  assert.match(texts[0], /^begin; /);
+  assert.match(texts[2], /^commit; begin; /);
+  // Nothing else gets the connection while that transaction is open.
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+});
+
+test('a request that may have written commits before it ends; one that only read commits within a few milliseconds', async () => {
+  const wrote = await roundTripsDuring(() => inRequest({ organizationId: acme }, (db) => db.query('update csr_project set title = title where false', [])));
+  assert.equal(wrote.texts.at(-1), 'commit');
+  const read = await roundTripsDuring(async () => {
+    await inRequest({ organizationId: acme }, projectOrgs);
+    // A pool user outside requests waits for the COMMIT, then finds no transaction open.
+    return leftOnConnection();
+  });
+  assert.deepEqual(read.value, { tenant: null, inTransaction: false });
+  assert.deepEqual(read.texts.slice(0, 3).map((t) => t.split(';')[0]), ['begin', 'select distinct organization_id from csr_project', 'commit']);
+});
 
 const siblings = (db: RequestDb, marker: string) =>
   Promise.all([

@@ -5,7 +5,8 @@
  * come; the first write, or the first use of the EntityManager, binds a knex transaction (and the
  * EntityManager) to the same transaction. Each mutation runs in a nested transaction (a
  * savepoint), so a failed mutation leaves nothing half-written while the security events recorded
- * beside it still commit.
+ * beside it still commit. A transaction that only read is committed by the next request's first
+ * round trip when one comes within a few milliseconds (see commitWithNextRequest).
  */
 import { createHash } from 'node:crypto';
 import { knex, PostgreSqlKnexDialect, type EntityManager, type Knex, type MetadataStorage, type MikroORM } from '@mikro-orm/postgresql';
@@ -51,6 +52,48 @@ function withLiterals(connection: PgConnection, sql: string, params: readonly un
   });
 }
 
+/**
+ * How long a connection whose request only read keeps its transaction open, waiting for the next
+ * request to end it in the round trip that opens its own (`commit; begin; …`): that COMMIT changes
+ * nothing, but alone it would cost a round trip per request. Only RequestDb.open takes such a
+ * connection; after this delay it is committed and goes back to the pool, so nothing else ever
+ * finds it in a transaction, and a schema change waits at most this long for its locks.
+ */
+const READ_ONLY_COMMIT_DELAY_MS = 5;
+
+interface AwaitingCommit {
+  connection: PgConnection;
+  timer: NodeJS.Timeout;
+}
+
+/** Per knex client (one per ORM): connections whose read-only transaction awaits its COMMIT, newest last. */
+const awaitingCommit = new WeakMap<Knex.Client, AwaitingCommit[]>();
+
+/** Keeps the connection for the next request (see READ_ONLY_COMMIT_DELAY_MS), else commits it and releases it. */
+function commitWithNextRequest(client: Knex.Client, connection: PgConnection): void {
+  let list = awaitingCommit.get(client);
+  if (!list) awaitingCommit.set(client, (list = []));
+  const entry: AwaitingCommit = {
+    connection,
+    timer: setTimeout(() => {
+      list.splice(list.indexOf(entry), 1);
+      connection
+        .query('commit')
+        .catch(() => connection.query('rollback').catch(() => undefined))
+        .finally(() => client.releaseConnection(connection));
+    }, READ_ONLY_COMMIT_DELAY_MS),
+  };
+  list.push(entry);
+}
+
+/** A connection whose read-only transaction is still to be committed, taken by a request that opens. */
+function takeAwaitingCommit(client: Knex.Client): PgConnection | undefined {
+  const entry = awaitingCommit.get(client)?.pop();
+  if (!entry) return undefined;
+  clearTimeout(entry.timer);
+  return entry.connection;
+}
+
 const preparedNames = new LRUCache<string, string>({ max: 5000 });
 
 /**
@@ -89,6 +132,8 @@ export class RequestDb {
   /** Statements waiting for the connection, and the loop sending them (while there are any). */
   private queued: (Omit<PipelinedStatement, 'name'> & { prepared: boolean })[] = [];
   private running?: Promise<void>;
+  /** A statement not declared read-only has run, or a knex transaction was bound: the request may have written. */
+  private mayHaveWritten = false;
 
   constructor(private readonly orm: MikroORM, scope: DbScope) {
     this.scope = { ...scope };
@@ -133,20 +178,23 @@ export class RequestDb {
   /**
    * Takes a connection and opens the request's transaction with `first` as its first statement
    * (sent with BEGIN in one round trip, so its parameters travel as literals). `first` must apply
-   * the scope settings before it reads anything; applyScope does only that, app_open_request
-   * also resolves the caller. If it fails, the transaction is rolled back, the connection goes
-   * back, and every later statement of the request fails too.
+   * the scope settings before it reads anything, and write nothing; applyScope does only that,
+   * app_open_request also resolves the caller. A connection whose previous request only read
+   * comes with that request's transaction still open: its COMMIT goes first in the same round trip
+   * (its own request observed it). If it fails, the transaction is rolled back, the connection
+   * goes back, and every later statement of the request fails too.
    */
   private open(first: FirstStatement): Promise<{ connection: PgConnection; first: Row[] }> {
     this.opened ??= (async () => {
-      const connection = (await this.knex.client.acquireConnection()) as PgConnection;
+      const previousToCommit = takeAwaitingCommit(this.knex.client);
+      const connection = previousToCommit ?? ((await this.knex.client.acquireConnection()) as PgConnection);
       const { sql, params } = first(this.settings());
       try {
         const inline = withLiterals(connection, sql, params);
         this.observe('begin');
         this.observe(sql, params);
-        const results = (await connection.query(`begin; ${inline}`)) as { rows: Row[] }[];
-        return { connection, first: results[1].rows };
+        const results = (await connection.query(`${previousToCommit ? 'commit; ' : ''}begin; ${inline}`)) as { rows: Row[] }[];
+        return { connection, first: results[results.length - 1].rows };
       } catch (err) {
         await connection.query('rollback').catch(() => undefined);
         this.knex.client.releaseConnection(connection);
@@ -169,7 +217,7 @@ export class RequestDb {
   async openWith<R = Row>(first: FirstStatement): Promise<R[]> {
     if (this.opened) {
       const { sql, params } = first(this.settings());
-      return this.query<R>(sql, params);
+      return this.query<R>(sql, params, { readOnly: true });
     }
     return (await this.open(first)).first as R[];
   }
@@ -180,9 +228,12 @@ export class RequestDb {
    * sibling fields fire together) go in one round trip (see pipeline.ts). `prepared`: a prepared
    * statement of the connection, parsed and planned once for every request it serves (up to
    * PREPARED_PER_CONNECTION texts a connection); for texts that do not vary with values (the
-   * values are parameters, lists are one array parameter).
+   * values are parameters, lists are one array parameter). `readOnly`: the statement writes
+   * nothing (a request that ran only such statements ends its transaction lazily, see
+   * READ_ONLY_COMMIT_DELAY_MS); without it, the request commits before its response leaves.
    */
-  query<R = Row>(sql: string, params: readonly unknown[], opts: { prepared?: boolean } = {}): Promise<R[]> {
+  query<R = Row>(sql: string, params: readonly unknown[], opts: { prepared?: boolean; readOnly?: boolean } = {}): Promise<R[]> {
+    if (!opts.readOnly) this.mayHaveWritten = true;
     return new Promise<R[]>((resolve, reject) => {
       this.queued.push({ text: sql, values: params, prepared: !!opts.prepared, settle: (err, rows) => (err ? reject(err) : resolve(rows as R[])) });
       this.running ??= this.runQueued();
@@ -219,7 +270,7 @@ export class RequestDb {
   /** Runs a select built on `sqlBuilder` (see scopedSelect) in the request's transaction, prepared. */
   read<R = Row>(statement: Knex.QueryBuilder | Knex.Raw): Promise<R[]> {
     const { sql, bindings } = statement.toSQL().toNative();
-    return this.query<R>(sql, bindings, { prepared: true });
+    return this.query<R>(sql, bindings, { prepared: true, readOnly: true });
   }
 
   /**
@@ -227,6 +278,7 @@ export class RequestDb {
    * bound on first use to the transaction the request's connection has open.
    */
   trx(): Promise<Knex.Transaction> {
+    this.mayHaveWritten = true;
     this.trxOpening ??= (async () => {
       const { connection } = await this.open(applyScope);
       await this.statementsDone();
@@ -294,7 +346,8 @@ export class RequestDb {
 
   /**
    * Commits (or rolls back) the request's transaction, if one was opened, hands the connection
-   * back, then runs the after-commit work.
+   * back, then runs the after-commit work. A transaction that only read, with no such work, is
+   * committed by the next request instead (commitWithNextRequest).
    */
   async finish(commit: boolean): Promise<void> {
     const tasks = this.afterCommitTasks.splice(0);
@@ -309,6 +362,7 @@ export class RequestDb {
     } catch {
       return;
     }
+    let keptForNextRequest = false;
     try {
       await this.statementsDone();
       const trx = this.trxOpening && (await this.trxOpening.catch(() => null));
@@ -318,6 +372,10 @@ export class RequestDb {
         // knex reports its own COMMIT or ROLLBACK to statement observers.
         await (commit ? trx.commit() : trx.rollback());
         this.fork().resetTransactionContext();
+      } else if (commit && !this.mayHaveWritten && !tasks.length) {
+        this.observe('commit');
+        commitWithNextRequest(this.knex.client, connection);
+        keptForNextRequest = true;
       } else {
         this.observe(commit ? 'commit' : 'rollback');
         await connection.query(commit ? 'commit' : 'rollback');
@@ -326,7 +384,7 @@ export class RequestDb {
       await connection.query('rollback').catch(() => undefined);
       throw err;
     } finally {
-      this.knex.client.releaseConnection(connection);
+      if (!keptForNextRequest) this.knex.client.releaseConnection(connection);
     }
     if (commit) for (const task of tasks) await task();
   }

@@ -122,5 +122,5 @@ export function selectByKeys(
     text = `select ${list.join(', ')} from ${quote(shape.table)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
     statements.set(key, text);
   }
-  return db.query(text, organizationId ? [organizationId, values] : [values], { prepared: true });
+  return db.query(text, organizationId ? [organizationId, values] : [values], { prepared: true, readOnly: true });
 }

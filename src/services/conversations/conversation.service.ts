@@ -142,6 +142,7 @@ export function unreadCount(ctx: RequestContext, conversationId: string): Promis
             and (p.last_read_at is null or m.created_at > p.last_read_at)
           group by m.conversation_id`,
         [userId, ids],
+        { readOnly: true },
       );
       const counts = new Map(rows.map((r) => [r.id, r.n]));
       return ids.map((id) => counts.get(id) ?? 0);
