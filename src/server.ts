@@ -1,8 +1,9 @@
 /**
  * The HTTP server: GraphQL (Apollo Server 5 on Express 5) on /graphql, subscriptions over
  * graphql-ws on the same path, the GraphiQL explorer, the JWKS endpoint, health and metrics. One
- * transaction per request is committed before the response leaves (see RequestDb). Stopping
- * closes WebSockets and drains in-flight requests (hooked into the app's shutdown sequence as
+ * transaction per request; one that may have written is committed before the response leaves
+ * (one that only read is committed by the next request, see RequestDb). Stopping closes
+ * WebSockets and drains in-flight requests (hooked into the app's shutdown sequence as
  * `listeners`).
  */
 import 'reflect-metadata';
