@@ -117,19 +117,30 @@ export function pageSize(req: Pick<ConnectionRequest, 'first' | 'defaultPageSize
 }
 
 /**
+ * An edge whose cursor is encoded only when a client selects it (most lists ask for
+ * pageInfo.endCursor alone). A class, not an object literal with a getter: V8 gives each such
+ * literal a map of its own, kept in old space until a full GC, and the getter's closure would
+ * keep the whole page alive (and promoted) until then.
+ */
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (node: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
+}
+
+/**
  * A connection from a page read with one row more than `first` (that row only says there is a
  * next page). `count` runs once, when totalCount is asked for.
  */
 export function connectionOf<T>(rows: T[], page: { first: number; after?: string | null; cursorOf: (node: T) => string; count: () => Promise<number> }) {
   const { first, cursorOf } = page;
   const nodes = rows.slice(0, first);
-  // Encoded only when a client selects it (most lists ask for pageInfo.endCursor alone).
-  const edges = nodes.map((node) => ({
-    node,
-    get cursor() {
-      return cursorOf(node);
-    },
-  }));
+  const edges = nodes.map((node) => new Edge(node, cursorOf));
   let count: Promise<number> | undefined;
   return {
     edges,
