@@ -7,6 +7,7 @@
  * failed runs nothing more, and the EntityManager is refused until the request's transaction is
  * bound to it.
  */
+import { once, type EventEmitter } from 'node:events';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
@@ -170,6 +171,18 @@ test('a request that only read leaves its COMMIT to the next request, which send
   assert.match(texts[2], /^commit; begin; /);
   // Nothing else gets the connection while that transaction is open.
   assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+});
+
+test('a connection that breaks while its COMMIT waits is not handed to the next request', async () => {
+  await inRequest({ organizationId: acme }, async (db) => {
+    const [{ pid }] = await db.query<{ pid: number }>('select pg_backend_pid() as pid', [], { readOnly: true });
+    // The request's connection (private to RequestDb): wait until it has seen its end.
+    const { connection } = await (db as unknown as { opened: Promise<{ connection: EventEmitter }> }).opened;
+    const broken = once(connection, 'error');
+    await api.sql('select pg_terminate_backend($1)', [pid]);
+    await broken;
+  });
+  assert.deepEqual(await inRequest({ organizationId: globex }, projectOrgs), [globex]);
 });
 
 test('a request that may have written commits before it ends; one that only read commits within a few milliseconds', async () => {

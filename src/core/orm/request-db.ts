@@ -88,10 +88,14 @@ function commitWithNextRequest(client: Knex.Client, connection: PgConnection): v
 
 /** A connection whose read-only transaction is still to be committed, taken by a request that opens. */
 function takeAwaitingCommit(client: Knex.Client): PgConnection | undefined {
-  const entry = awaitingCommit.get(client)?.pop();
-  if (!entry) return undefined;
-  clearTimeout(entry.timer);
-  return entry.connection;
+  const list = awaitingCommit.get(client);
+  for (let entry = list?.pop(); entry; entry = list?.pop()) {
+    clearTimeout(entry.timer);
+    // One that broke while it waited (knex marks it) goes back to the pool, which discards it.
+    if (!(entry.connection as { __knex__disposed?: unknown }).__knex__disposed) return entry.connection;
+    client.releaseConnection(entry.connection);
+  }
+  return undefined;
 }
 
 const preparedNames = new LRUCache<string, string>({ max: 5000 });
