@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { startTestApi, type TestApi } from '../support/api';
 import { ormConfig } from '../../mikro-orm.config';
-import { RequestDb } from '../../src/core/orm/request-db';
+import { RequestDb, sqlBuilder } from '../../src/core/orm/request-db';
 import { Project } from '../../src/entities/csr/project.entity';
 
 let api: TestApi;
@@ -188,6 +188,9 @@ test('a connection that breaks while its COMMIT waits is not handed to the next 
 test('a request that may have written commits before it ends; one that only read commits within a few milliseconds', async () => {
   const wrote = await roundTripsDuring(() => inRequest({ organizationId: acme }, (db) => db.query('update csr_project set title = title where false', [])));
   assert.equal(wrote.texts.at(-1), 'commit');
+  // db.read takes only selects as read-only: an update built with knex commits as any write.
+  const built = await roundTripsDuring(() => inRequest({ organizationId: acme }, (db) => db.read(sqlBuilder('csr_project').whereRaw('false').update({ title: 'x' }))));
+  assert.equal(built.texts.at(-1), 'commit');
   const read = await roundTripsDuring(async () => {
     await inRequest({ organizationId: acme }, projectOrgs);
     // A pool user outside requests waits for the COMMIT, then finds no transaction open.

@@ -61,6 +61,9 @@ function withLiterals(connection: PgConnection, sql: string, params: readonly un
  */
 const READ_ONLY_COMMIT_DELAY_MS = 5;
 
+/** knex statement kinds that only read. */
+const READ_METHODS = new Set(['select', 'first', 'pluck']);
+
 interface AwaitingCommit {
   connection: PgConnection;
   timer: NodeJS.Timeout;
@@ -271,10 +274,14 @@ export class RequestDb {
     while (this.running) await this.running;
   }
 
-  /** Runs a select built on `sqlBuilder` (see scopedSelect) in the request's transaction, prepared. */
+  /**
+   * Runs a select built on `sqlBuilder` (see scopedSelect) in the request's transaction, prepared.
+   * Only a select counts as read-only: anything else built here commits before the response.
+   */
   read<R = Row>(statement: Knex.QueryBuilder | Knex.Raw): Promise<R[]> {
-    const { sql, bindings } = statement.toSQL().toNative();
-    return this.query<R>(sql, bindings, { prepared: true, readOnly: true });
+    const compiled = statement.toSQL();
+    const { sql, bindings } = compiled.toNative();
+    return this.query<R>(sql, bindings, { prepared: true, readOnly: READ_METHODS.has(compiled.method) });
   }
 
   /**
