@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { ApolloServer } from '@apollo/server';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { buildSchema } from 'graphql';
+import { localGateway } from '../../src/core/http/jit-executor';
 import { connectionOf } from '../../src/core/orm/connection';
 
 const ownAccessor = (object: object, key: string) => {
@@ -21,22 +22,11 @@ test("the gateway request Apollo builds for each operation has no accessors of i
   const schema = buildSchema('type Query { ok: Boolean }');
   const seen: GatewayGraphQLRequestContext[] = [];
   const apollo = new ApolloServer({
-    gateway: {
-      async load() {
-        return {
-          executor: async (request) => {
-            seen.push(request);
-            request.response!.http!.status = 203;
-            return { data: { ok: true } };
-          },
-        };
-      },
-      onSchemaLoadOrUpdate(callback) {
-        callback({ apiSchema: schema, coreSupergraphSdl: '' });
-        return () => undefined;
-      },
-      async stop() {},
-    },
+    gateway: localGateway(schema, async (request) => {
+      seen.push(request);
+      request.response!.http!.status = 203;
+      return { data: { ok: true } };
+    }),
   });
   await apollo.start();
   try {

@@ -86,9 +86,14 @@ function asGraphqlJsError(error: GraphQLError): GraphQLError {
 
 /** The gateway Apollo loads: the local schema, executed by jitExecutor. */
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
+  return localGateway(schema, jitExecutor(schema));
+}
+
+/** A gateway over one local schema: Apollo's only hook for an executor of our own. */
+export function localGateway(schema: GraphQLSchema, executor: GatewayExecutor): GatewayInterface {
   return {
     async load() {
-      return { executor: jitExecutor(schema) };
+      return { executor };
     },
     onSchemaLoadOrUpdate(callback) {
       callback({ apiSchema: schema, coreSupergraphSdl: '' });
