@@ -14,7 +14,7 @@ import { SecretBox } from './core/auth/secret-box';
 import { localSecret } from './core/db/secrets';
 import { prepareDatabase } from './core/db/database';
 import type { AppDeps } from './core/context/request-context';
-import { resolveViewer } from './services/identity';
+import { assumeViewer, resolveViewer } from './services/identity';
 import { relayJobProgress } from './services/jobs';
 import { createMessenger } from './core/messaging/outbound';
 import { Redis } from 'ioredis';
@@ -105,6 +105,7 @@ export async function connectApp(config: Config, urls: { ownerUrl: string; appUr
     orm,
     keyRing,
     resolveViewer,
+    assumeViewer,
     messenger,
     secretBox: new SecretBox(encryptionKey(config)),
     log,

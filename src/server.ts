@@ -101,12 +101,12 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         try {
-          return await createRequestContext(deps, {
-            authorization: req.headers.authorization,
-            ip: req.ip ?? null,
-            userAgent: req.headers['user-agent'] ?? null,
-            requestId,
-          });
+          // The jit executor runs every operation as a confirmed viewer: the viewer may be assumed.
+          return await createRequestContext(
+            deps,
+            { authorization: req.headers.authorization, ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null, requestId },
+            { assumeKnownViewer: true },
+          );
         } catch (err) {
           if (err instanceof DomainError) {
             deps.log.info({ requestId, code: err.code }, 'request refused: %s', err.message);

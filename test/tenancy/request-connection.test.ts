@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { startTestApi, type TestApi } from '../support/api';
 import { ormConfig } from '../../mikro-orm.config';
-import { RequestDb, sqlBuilder } from '../../src/core/orm/request-db';
+import { AssumptionRefuted, RequestDb, sqlBuilder, type FirstStatement } from '../../src/core/orm/request-db';
 import { Project } from '../../src/entities/csr/project.entity';
 
 let api: TestApi;
@@ -137,7 +137,7 @@ test('statement observers see each end of a request once: COMMIT after a write, 
 
 /**
  * The round trips (client.query calls) made on the pool's one connection during `fn`, each as its
- * text: a simple query's own, a statement's, or `pipeline` for several in one.
+ * text: a simple query's own, a statement's, or those of a pipeline's statements joined by `; `.
  */
 async function roundTripsDuring<T>(fn: () => Promise<T>): Promise<{ value: T; roundTrips: number; texts: string[] }> {
   const client = orm.em.getKnex().client as { acquireConnection(): Promise<{ query: (...a: unknown[]) => unknown }>; releaseConnection(c: unknown): void };
@@ -146,8 +146,9 @@ async function roundTripsDuring<T>(fn: () => Promise<T>): Promise<{ value: T; ro
   const query = connection.query;
   const texts: string[] = [];
   connection.query = function (this: unknown, ...args: unknown[]) {
-    const [q] = args as [string | { text?: string }];
-    texts.push(typeof q === 'string' ? q : (q.text ?? 'pipeline'));
+    // A pipeline's statements are private to it; the test reads them all the same.
+    const [q] = args as [string | { text?: string; statements?: { text: string }[] }];
+    texts.push(typeof q === 'string' ? q : (q.text ?? q.statements!.map((s) => s.text).join('; ')));
     return query.apply(this, args);
   };
   try {
@@ -165,10 +166,10 @@ test('a request that only read leaves its COMMIT to the next request, which send
     return [first, second];
   });
   assert.deepEqual(value, [[acme], [globex]]);
-  // Each request: its opening round trip and its read; the second's COMMIT is still to come.
-  assert.equal(texts.length, 4, texts.join(' | '));
-  assert.match(texts[0], /^begin; /);
-  assert.match(texts[2], /^commit; begin; /);
+  // Each request: one round trip (BEGIN, the scope and its read); the second's COMMIT is still to come.
+  assert.equal(texts.length, 2, texts.join(' | '));
+  assert.match(texts[0], /^begin; select set_config\(.*; select distinct organization_id/);
+  assert.match(texts[1], /^commit; begin; select set_config\(/);
   // Nothing else gets the connection while that transaction is open.
   assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
 });
@@ -197,7 +198,7 @@ test('a request that may have written commits before it ends; one that only read
     return leftOnConnection();
   });
   assert.deepEqual(read.value, { tenant: null, inTransaction: false });
-  assert.deepEqual(read.texts.slice(0, 3).map((t) => t.split(';')[0]), ['begin', 'select distinct organization_id from csr_project', 'commit']);
+  assert.deepEqual(read.texts.slice(0, 2).map((t) => t.split(';').at(-1)!.trim()), ['select distinct organization_id from csr_project', 'commit']);
 });
 
 const siblings = (db: RequestDb, marker: string) =>
@@ -209,12 +210,14 @@ const siblings = (db: RequestDb, marker: string) =>
 
 test('statements queued in the same tick go in one round trip, each answered with its own rows', async () => {
   const expected = await api.sql<{ id: string }>('select id from csr_project where organization_id = $1 order by id limit 2', [acme]);
-  // The first time, the prepared texts are parsed one by one; after that the three travel together.
-  await inRequest({ organizationId: acme }, (db) => siblings(db, 'x%'));
-  const { value, roundTrips } = await roundTripsDuring(() => inRequest({ organizationId: acme }, (db) => siblings(db, 'no such title%')));
-  assert.deepEqual(value, [expected, [{ n: 0 }], [{ tenant: acme }]]);
-  // BEGIN with the scope, the three statements, COMMIT.
-  assert.equal(roundTrips, 3);
+  const later = (db: RequestDb) => db.query('select 1', [], { readOnly: true }).then(() => siblings(db, 'no such title%'));
+  // The first time, the prepared texts are parsed in the round trip that runs them; after that they are bound only.
+  for (const run of [1, 2]) {
+    const { value, roundTrips } = await roundTripsDuring(() => inRequest({ organizationId: acme }, later));
+    assert.deepEqual(value, [expected, [{ n: 0 }], [{ tenant: acme }]], `run ${run}`);
+    // BEGIN with the scope and the first statement, the three statements, COMMIT.
+    assert.equal(roundTrips, 3, `run ${run}`);
+  }
   assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
 });
 
@@ -277,5 +280,79 @@ test('a value that cannot be sent fails its statement, and nothing of the round 
   // Nothing was sent: the request's transaction is intact.
   assert.deepEqual(await projectOrgs(db), [acme]);
   await db.finish(true);
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+});
+
+test('a text prepared in a round trip is recorded once PostgreSQL has parsed it, even when it then fails; one that does not parse is not', async () => {
+  const marker = Date.now() % 1_000_000;
+  const [answers, divides, unparsable] = [`select ${marker} + $1::int as n`, `select ${marker} / $1::int as n`, `select ${marker} from no_such_table_${marker} where 1 = $1`];
+  // After a first statement (which goes with the opening), the pair goes in a round trip of its own.
+  const pair = (second: string, value: number) =>
+    inRequest({ organizationId: acme }, async (db) => {
+      await db.query('select 1', [], { readOnly: true });
+      return Promise.allSettled([db.query(answers, [1], { prepared: true }), db.query(second, [value], { prepared: true })]);
+    });
+  const outcome = (settled: PromiseSettledResult<unknown>) => (settled.status === 'fulfilled' ? settled.value : String(settled.reason));
+  // Twice on the same connection: the second time binds what the first prepared, and fails the same way.
+  for (const round of [1, 2]) {
+    const [one, failsRunning] = (await pair(divides, 0)).map(outcome);
+    assert.deepEqual(one, [{ n: marker + 1 }], `round ${round}`);
+    assert.match(failsRunning as string, /division by zero/, `round ${round}`);
+    const [again, failsParsing] = (await pair(unparsable, 1)).map(outcome);
+    assert.deepEqual(again, [{ n: marker + 1 }], `round ${round}`);
+    assert.match(failsParsing as string, /no_such_table/, `round ${round}`);
+  }
+  const onConnection = await inRequest({ organizationId: acme }, (db) =>
+    db.query<{ statement: string }>('select statement from pg_prepared_statements where statement like $1 order by statement', [`%${marker}%`]),
+  );
+  assert.deepEqual(onConnection.map((r) => r.statement), [answers, divides].sort());
+});
+
+/** An opening like app_open_request: applies the scope, then answers with something to check (here the tenant). */
+const openingFor = (): FirstStatement => (settings) => ({
+  sql: "select set_config('app.tenant_id', $1, true) as tenant, set_config('app.user_id', $2, true), set_config('app.platform', $3, true)",
+  params: settings,
+});
+
+test('a request run on an assumption sends its opening with its first statements, and gets their rows once the opening confirms it', async () => {
+  const { value, texts } = await roundTripsDuring(() =>
+    inRequest({ organizationId: acme }, async (db) => {
+      db.assume<{ tenant: string }>(openingFor(), (rows) => rows[0].tenant === acme);
+      const orgs = await projectOrgs(db);
+      return { orgs, confirmed: await db.confirm() };
+    }),
+  );
+  assert.deepEqual(value, { orgs: [acme], confirmed: true });
+  assert.equal(texts.length, 1, texts.join(' | '));
+  assert.match(texts[0], /^begin; select set_config\('app.tenant_id'.* as tenant.*; select distinct organization_id from csr_project$/);
+  // With nothing to send, confirm() sends the opening alone.
+  const alone = await roundTripsDuring(() =>
+    inRequest({ organizationId: acme }, async (db) => {
+      db.assume<{ tenant: string }>(openingFor(), (rows) => rows[0].tenant === acme);
+      return db.confirm();
+    }),
+  );
+  assert.equal(alone.value, true);
+  assert.equal(alone.texts.length, 1, alone.texts.join(' | '));
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+});
+
+test('a refuted assumption: the statements sent with it get no rows, its writes are rolled back, and the request starts over', async () => {
+  const [project] = await api.sql<{ id: string; title: string }>('select id, title from csr_project where organization_id = $1 order by id limit 1', [acme]);
+  const db = new RequestDb(orm, { organizationId: acme });
+  db.assume(openingFor(), () => false);
+  const [read, write] = await Promise.allSettled([projectOrgs(db), db.query('update csr_project set title = $1 where id = $2', ['Refuted', project.id])]);
+  assert.ok((read as PromiseRejectedResult).reason instanceof AssumptionRefuted);
+  assert.ok((write as PromiseRejectedResult).reason instanceof AssumptionRefuted);
+  assert.equal(await db.confirm(), false);
+  // Everything after fails the same way, the EntityManager too, until the request starts over.
+  await assert.rejects(projectOrgs(db), AssumptionRefuted);
+  await assert.rejects(db.trx(), AssumptionRefuted);
+  assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+  assert.deepEqual(await api.sql('select title from csr_project where id = $1', [project.id]), [{ title: project.title }]);
+  await db.restart();
+  assert.deepEqual(await projectOrgs(db), [acme]);
+  await db.finish(true);
+  await assert.rejects(db.restart(), /Only a request whose assumption was refuted/);
   assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
 });

@@ -12,7 +12,7 @@ import type { Messenger } from '../messaging/outbound';
 import type { ObjectStorage } from '../storage/object-storage';
 import type { TenantPubSub } from '../pubsub';
 import type { JobQueue } from '../jobs/job-queue';
-import { unauthenticated } from '../errors';
+import { DomainError, unauthenticated } from '../errors';
 import { Loaders } from '../orm/loaders';
 import { RequestDb, type DbScope } from '../orm/request-db';
 import type { RateLimits } from '../http/rate-limits';
@@ -21,14 +21,15 @@ import type { HealthRegistry } from '../observability/health';
 import { requestLogger, type Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 
+/** The caller. Read-only: requests of the same session may share one (see ViewerAssumer). */
 export interface Viewer {
-  userId: string;
-  sessionId: string;
-  organizationId: string | null;
-  membershipId: string | null;
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly organizationId: string | null;
+  readonly membershipId: string | null;
   /** Grants of the membership's roles, e.g. `member:invite`, `lead:read:own`. */
-  permissions: ReadonlySet<string>;
-  isPlatformOperator: boolean;
+  readonly permissions: ReadonlySet<string>;
+  readonly isPlatformOperator: boolean;
 }
 
 export interface RequestContext {
@@ -43,17 +44,29 @@ export interface RequestContext {
   log: Logger;
 }
 
-/** Loads who is calling from verified token claims; provided by the identity domain. */
-export type ViewerResolver = (
-  db: RequestDb,
-  claims: { userId: string; sessionId: string; organizationId?: string },
-) => Promise<Viewer | null>;
+/** Who a verified access token names. */
+export interface ViewerClaims {
+  userId: string;
+  sessionId: string;
+  organizationId?: string;
+}
+
+/** Loads who is calling from verified token claims (opening the request with that lookup); provided by the identity domain. */
+export type ViewerResolver = (db: RequestDb, claims: ViewerClaims) => Promise<Viewer | null>;
+
+/**
+ * The caller as this session last resolved, assumed for a request (RequestDb.assume: the same
+ * lookup goes with the request's first statements and must confirm it), or null when the session
+ * has not been seen; provided by the identity domain.
+ */
+export type ViewerAssumer = (db: RequestDb, claims: ViewerClaims) => Viewer | null;
 
 export interface AppDeps {
   config: Config;
   orm: MikroORM;
   keyRing: KeyRing;
   resolveViewer: ViewerResolver;
+  assumeViewer: ViewerAssumer;
   messenger: Messenger;
   /** Encrypts secrets at rest (ENCRYPTION_KEY, or generated under DATA_DIR outside production). */
   secretBox: SecretBox;
@@ -137,18 +150,24 @@ export function createJobContext(app: AppDeps, scope: { tenantId: string | null;
   return createScopedContext(app, { organizationId: scope.tenantId, userId: scope.actorId }, { requestId: `job:${scope.jobId}` });
 }
 
-/** Verifies the bearer token (if any) and builds the context scoped to the token's organization. */
-export async function createRequestContext(app: AppDeps, info: RequestInfo): Promise<RequestContext> {
+/**
+ * Verifies the bearer token (if any) and builds the context scoped to the token's organization.
+ * `assumeKnownViewer`: a session seen before gets its viewer as last resolved, without a round
+ * trip, to be confirmed by the request's first one: only for callers that run the operation
+ * through runAsConfirmedViewer.
+ */
+export async function createRequestContext(app: AppDeps, info: RequestInfo, opts: { assumeKnownViewer?: boolean } = {}): Promise<RequestContext> {
   const header = info.authorization?.trim();
   if (!header) return createAnonymousContext(app, info);
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
   const claims = await app.keyRing.verify(match[1]);
   const db = new RequestDb(app.orm, { organizationId: claims.org ?? null, userId: claims.sub });
-  const viewer = await app.resolveViewer(db, { userId: claims.sub, sessionId: claims.sid, organizationId: claims.org });
+  const caller: ViewerClaims = { userId: claims.sub, sessionId: claims.sid, organizationId: claims.org };
+  const viewer = (opts.assumeKnownViewer ? app.assumeViewer(db, caller) : null) ?? (await app.resolveViewer(db, caller));
   if (!viewer) {
     await db.finish(true);
-    throw unauthenticated('Session expired or revoked');
+    throw sessionEnded();
   }
   return buildContext(app, db, viewer, info);
 }
@@ -163,6 +182,30 @@ export function refreshContext(ctx: RequestContext, viewer: Viewer): RequestCont
   const db = new RequestDb(ctx.app.orm, { organizationId: viewer.organizationId, userId: viewer.userId });
   return buildContext(ctx.app, db, viewer, { requestId: ctx.requestId, ip: ctx.ip, userAgent: ctx.userAgent });
 }
+
+/**
+ * Runs an operation (`run`, given the context to run with) on a context whose viewer may be
+ * assumed (createRequestContext with assumeKnownViewer). A query runs at once, its reads going
+ * with the request's opening statement, and its result stands only once the database has
+ * confirmed the viewer; anything else runs after the confirmation. A viewer the database refutes
+ * is resolved again in a new transaction and the operation runs again as that viewer: nothing of
+ * the first run is kept (its reads were withheld, its transaction rolled back). A session that
+ * has ended meanwhile is UNAUTHENTICATED (HTTP 401), as it is for a context that resolved it.
+ */
+export async function runAsConfirmedViewer<R>(ctx: RequestContext, operation: 'query' | 'mutation' | 'subscription', run: (ctx: RequestContext) => Promise<R>): Promise<R> {
+  if (operation === 'query') {
+    const result = await run(ctx);
+    if (await ctx.db.confirm()) return result;
+  } else if (await ctx.db.confirm()) return run(ctx);
+  await ctx.db.restart();
+  const { userId, sessionId, organizationId } = requireViewer(ctx);
+  const viewer = await ctx.app.resolveViewer(ctx.db, { userId, sessionId, organizationId: organizationId ?? undefined });
+  if (!viewer) throw sessionEnded();
+  return run(buildContext(ctx.app, ctx.db, viewer, ctx));
+}
+
+/** A token whose session no longer gives access (revoked, expired, membership ended). */
+export const sessionEnded = () => new DomainError('UNAUTHENTICATED', 'Session expired or revoked', { http: { status: 401 } });
 
 /** The viewer, or UNAUTHENTICATED. */
 export function requireViewer(ctx: RequestContext): Viewer {

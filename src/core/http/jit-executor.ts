@@ -7,6 +7,9 @@
  * them, are the same functions graphql-js would call. (Subscriptions run on graphql-ws with
  * graphql-js: Apollo refuses them over HTTP.)
  *
+ * Every operation runs through runAsConfirmedViewer: the HTTP context may assume its viewer, and
+ * nothing of the operation is answered until the database has confirmed it.
+ *
  * Variables are coerced by graphql-js, not by graphql-jit: jit inlines the parsing of input types
  * into generated code and never terminates on a recursive one (every filter with `and`/`or`). The
  * operation jit compiles declares each variable as a pass-through scalar instead.
@@ -25,6 +28,8 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { runAsConfirmedViewer, type RequestContext } from '../context/request-context';
+import { DomainError } from '../errors';
 
 /** Distinct operations kept compiled; a client sending endless variants only recompiles. */
 const COMPILED_OPERATIONS = 1000;
@@ -68,7 +73,14 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     }
     const variables = getVariableValues(schema, entry.operation.variableDefinitions ?? [], request.request.variables ?? {});
     if (variables.errors) return { errors: variables.errors };
-    const result = await entry.query.query(undefined, request.context, variables.coerced);
+    const { query } = entry;
+    let result: ExecutionResult;
+    try {
+      result = await runAsConfirmedViewer(request.context as RequestContext, request.operation.operation, async (ctx) => query.query(undefined, ctx, variables.coerced));
+    } catch (err) {
+      if (err instanceof DomainError) return { errors: [err] };
+      throw err;
+    }
     return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
   };
 }

@@ -1,9 +1,10 @@
 /**
- * Statements that are ready at the same moment (the loader batches of one level of a query) sent
- * to PostgreSQL in one round trip: the extended protocol's Bind, Describe and Execute for each,
- * then a single Sync. PostgreSQL runs them in order and, after an error, skips the rest up to the
- * Sync, as the aborted transaction would refuse them anyway. Each statement stays a prepared
- * statement of the connection (planned once), unlike a multi-statement simple query.
+ * Statements that are ready at the same moment (the loader batches of one level of a query, or a
+ * request's opening with its first statements) sent to PostgreSQL in one round trip: the extended
+ * protocol's Parse (unless the connection has the text prepared already), Bind, Describe and
+ * Execute for each, then a single Sync. PostgreSQL runs them in order and, after an error, skips
+ * the rest up to the Sync, as the aborted transaction would refuse them anyway. A named statement
+ * is prepared on the connection (planned once), unlike those of a multi-statement simple query.
  *
  * node-postgres runs one submittable at a time and hands it the backend's messages; the pipeline
  * passes each statement's messages to a pg Query of its own, so rows are parsed exactly as for a
@@ -20,7 +21,7 @@ export const { prepareValue } = require('pg/lib/utils') as { prepareValue(value:
 export interface PipelinedStatement {
   text: string;
   values: readonly unknown[];
-  /** A prepared statement's name; it must be parsed on the connection already (see canPipeline). */
+  /** A prepared statement's name: parsed in the same round trip when the connection has not parsed it yet. */
   name?: string;
   settle(error: Error | null, rows?: Row[]): void;
 }
@@ -28,6 +29,8 @@ export interface PipelinedStatement {
 /** The parts of node-postgres' Client and Connection the pipeline drives (not in its typings). */
 interface WireConnection {
   parsedStatements: Record<string, string>;
+  on(event: 'parseComplete', listener: () => void): unknown;
+  off(event: 'parseComplete', listener: () => void): unknown;
   stream: { cork?(): void; uncork?(): void };
   parse(message: { text: string; name?: string }): void;
   bind(message: { statement?: string; values: readonly (string | Buffer | null)[] }): void;
@@ -58,18 +61,23 @@ interface QueryHandlers {
   handleCopyData(message: unknown, connection: WireConnection): void;
 }
 
-/** Whether these statements can go in one round trip: each is unnamed, or prepared already. */
-export function canPipeline(client: PipelineClient, statements: readonly { text: string; name?: string }[]): boolean {
-  const parsed = client.connection.parsedStatements;
-  return statements.every((s) => !s.name || parsed[s.name] === s.text);
-}
-
 class Pipeline implements Submittable {
   private readonly queries: QueryHandlers[];
   /** The statement whose results the backend is sending. */
   private current = 0;
   /** The statement whose values could not be converted: then nothing was sent. */
   private unsendable?: number;
+  /**
+   * When the round trip prepares named statements: its Parse messages in order, each taken off as
+   * PostgreSQL confirms it, a named one then recorded as prepared on the connection (node-postgres
+   * records only its own queries' parses).
+   */
+  private parses?: { name?: string; text: string }[];
+  private connection?: WireConnection;
+  private readonly parseComplete = () => {
+    const parse = this.parses!.shift();
+    if (parse?.name) this.connection!.parsedStatements[parse.name] = parse.text;
+  };
 
   constructor(
     private readonly statements: readonly PipelinedStatement[],
@@ -83,6 +91,11 @@ class Pipeline implements Submittable {
     });
   }
 
+  /** False when a value could not be converted: then nothing was sent. */
+  get sent(): boolean {
+    return this.unsendable === undefined;
+  }
+
   submit(connection: WireConnection): Error | null {
     // Converted before anything is written: a value that cannot be sent fails the pipeline whole.
     const values: (string | Buffer | null)[][] = [];
@@ -94,10 +107,21 @@ class Pipeline implements Submittable {
         return err as Error;
       }
     }
+    // Parse what the connection has not prepared (a name once, even if it comes twice).
+    const toParse = new Set<string>();
+    for (const s of this.statements) if (s.name && connection.parsedStatements[s.name] !== s.text) toParse.add(s.name);
+    if (toParse.size) {
+      this.parses = [];
+      this.connection = connection;
+      connection.on('parseComplete', this.parseComplete);
+    }
     connection.stream.cork?.();
     try {
       this.statements.forEach((s, i) => {
-        if (!s.name) connection.parse({ text: s.text });
+        if (!s.name || toParse.delete(s.name)) {
+          connection.parse({ text: s.text, name: s.name });
+          this.parses?.push({ name: s.name, text: s.text });
+        }
         connection.bind({ statement: s.name, values: values[i] });
         connection.describe({ type: 'P', name: '' });
         connection.execute({});
@@ -127,6 +151,7 @@ class Pipeline implements Submittable {
 
   /** The statement at fault fails; those before it have their rows (if anything was sent), the others never ran. */
   handleError(error: Error, connection: WireConnection): void {
+    this.stopTrackingParses();
     const fault = this.unsendable ?? this.current;
     this.queries.forEach((query, i) => {
       if (i === fault) query.handleError(error, connection);
@@ -136,7 +161,13 @@ class Pipeline implements Submittable {
   }
 
   handleReadyForQuery(connection: WireConnection): void {
+    this.stopTrackingParses();
     for (const query of this.queries) query.handleReadyForQuery(connection);
+  }
+
+  private stopTrackingParses(): void {
+    this.connection?.off('parseComplete', this.parseComplete);
+    this.connection = undefined;
   }
 
   // Not sent by the statements a pipeline carries (no COPY, no row limit); the query refuses them as pg does.
@@ -153,7 +184,9 @@ class Pipeline implements Submittable {
   }
 }
 
-/** Sends `statements` in one round trip (see canPipeline); each settles with its rows or its error. */
-export function sendPipelined(client: PipelineClient, statements: readonly PipelinedStatement[]): void {
-  client.query(new Pipeline(statements, client._types));
+/** Sends `statements` in one round trip; each settles with its rows or its error. */
+export function sendPipelined(client: PipelineClient, statements: readonly PipelinedStatement[]): { readonly sent: boolean } {
+  const pipeline = new Pipeline(statements, client._types);
+  client.query(pipeline);
+  return pipeline;
 }

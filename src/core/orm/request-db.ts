@@ -1,7 +1,9 @@
 /**
  * The database as one request (or job) sees it: one connection and one transaction, opened by the
  * request's first statement, whose `app.*` settings (transaction-local) drive row-level security.
- * BEGIN travels with that first statement in one round trip. Reads run on the connection as they
+ * BEGIN, that opening statement and the first statements the request queues travel in one round
+ * trip; a request may even run on an assumed caller until that round trip confirms it (assume).
+ * Reads run on the connection as they
  * come; the first write, or the first use of the EntityManager, binds a knex transaction (and the
  * EntityManager) to the same transaction. Each mutation runs in a nested transaction (a
  * savepoint), so a failed mutation leaves nothing half-written while the security events recorded
@@ -12,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { knex, PostgreSqlKnexDialect, type EntityManager, type Knex, type MetadataStorage, type MikroORM } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import { TENANT_FILTER } from './base-entities';
-import { canPipeline, prepareValue, sendPipelined, type PipelineClient, type PipelinedStatement, type Submittable } from './pipeline';
+import { prepareValue, sendPipelined, type PipelineClient, type PipelinedStatement, type Submittable } from './pipeline';
 
 export interface DbScope {
   organizationId?: string | null;
@@ -101,6 +103,19 @@ function takeAwaitingCommit(client: Knex.Client): PgConnection | undefined {
   return undefined;
 }
 
+/** A statement waiting for the connection. */
+type Queued = Omit<PipelinedStatement, 'name'> & { prepared: boolean };
+
+/**
+ * What statements of a request get when its opening statement refuted what the request assumed
+ * (RequestDb.assume): their rows are withheld.
+ */
+export class AssumptionRefuted extends Error {
+  constructor() {
+    super('The database refuted what the request assumed (its caller has changed)');
+  }
+}
+
 const preparedNames = new LRUCache<string, string>({ max: 5000 });
 
 /**
@@ -133,11 +148,16 @@ export const sqlBuilder: Knex = knex({ client: PostgreSqlKnexDialect as unknown 
 export class RequestDb {
   private emFork?: EntityManager;
   private opened?: Promise<{ connection: PgConnection; first: Row[] }>;
+  /** The statement that opens the request's transaction when its first statements go (see assume). */
+  private opening: FirstStatement = applyScope;
+  /** What the opening statement's rows must show (see assume), and whether they did not. */
+  private assumption?: (rows: Row[]) => boolean;
+  private refuted = false;
   private trxOpening?: Promise<Knex.Transaction>;
   private scope: DbScope;
   private afterCommitTasks: (() => Promise<void>)[] = [];
   /** Statements waiting for the connection, and the loop sending them (while there are any). */
-  private queued: (Omit<PipelinedStatement, 'name'> & { prepared: boolean })[] = [];
+  private queued: Queued[] = [];
   private running?: Promise<void>;
   /** A statement not declared read-only has run, or a knex transaction was bound: the request may have written. */
   private mayHaveWritten = false;
@@ -183,32 +203,75 @@ export class RequestDb {
   }
 
   /**
-   * Takes a connection and opens the request's transaction with `first` as its first statement
-   * (sent with BEGIN in one round trip, so its parameters travel as literals). `first` must apply
-   * the scope settings before it reads anything, and write nothing; applyScope does only that,
-   * app_open_request also resolves the caller. A connection whose previous request only read
+   * Takes a connection and opens the request's transaction with `first` as its first statement,
+   * and `along` (the request's first statements) after it in the same round trip. `first` must
+   * apply the scope settings before it reads anything, and write nothing; applyScope does only
+   * that, app_open_request also resolves the caller. A connection whose previous request only read
    * comes with that request's transaction still open: its COMMIT goes first in the same round trip
-   * (its own request observed it). If it fails, the transaction is rolled back, the connection
-   * goes back, and every later statement of the request fails too.
+   * (its own request observed it). If the opening fails, or refutes the request's assumption, the
+   * transaction is rolled back, the connection goes back, and every statement of the request fails.
    */
-  private open(first: FirstStatement): Promise<{ connection: PgConnection; first: Row[] }> {
+  private open(first: FirstStatement = this.opening, along: Queued[] = []): Promise<{ connection: PgConnection; first: Row[] }> {
     this.opened ??= (async () => {
       const previousToCommit = takeAwaitingCommit(this.knex.client);
       const connection = previousToCommit ?? ((await this.knex.client.acquireConnection()) as PgConnection);
       const { sql, params } = first(this.settings());
       try {
-        const inline = withLiterals(connection, sql, params);
-        this.observe('begin');
-        this.observe(sql, params);
-        const results = (await connection.query(`${previousToCommit ? 'commit; ' : ''}begin; ${inline}`)) as { rows: Row[] }[];
-        return { connection, first: results[results.length - 1].rows };
+        let rows = along.length ? await this.openAlong(connection, !!previousToCommit, sql, params, along) : undefined;
+        rows ??= await this.openAlone(connection, !!previousToCommit, sql, params);
+        return { connection, first: rows };
       } catch (err) {
+        this.refuted = err instanceof AssumptionRefuted;
+        // Idempotent for those the round trip settled already.
+        for (const s of along) s.settle(err as Error);
         await connection.query('rollback').catch(() => undefined);
         this.knex.client.releaseConnection(connection);
         throw err;
       }
     })();
     return this.opened;
+  }
+
+  /** BEGIN and the opening statement as one simple query (its parameters written in as literals), then the assumption checked. */
+  private async openAlone(connection: PgConnection, commitFirst: boolean, sql: string, params: readonly unknown[]): Promise<Row[]> {
+    const inline = withLiterals(connection, sql, params);
+    this.observe('begin');
+    this.observe(sql, params);
+    const results = (await connection.query(`${commitFirst ? 'commit; ' : ''}begin; ${inline}`)) as { rows: Row[] }[];
+    const rows = results[results.length - 1].rows;
+    if (this.assumption && !this.assumption(rows)) throw new AssumptionRefuted();
+    return rows;
+  }
+
+  /**
+   * BEGIN, the opening statement and `along` in one pipeline. `along` gets its results only if the
+   * opening's rows pass the assumption, which is checked as they arrive, before any of them.
+   * Undefined when nothing was sent (a value of `along` could not be: those statements have
+   * failed as in any round trip, and the request opens alone).
+   */
+  private async openAlong(connection: PgConnection, commitFirst: boolean, sql: string, params: readonly unknown[], along: Queued[]): Promise<Row[] | undefined> {
+    let opened: { rows?: Row[]; error?: Error; holds?: boolean } = {};
+    const ignore = () => undefined;
+    const statements: PipelinedStatement[] = [
+      ...(commitFirst ? [{ text: 'commit', values: [], settle: ignore }] : []),
+      { text: 'begin', values: [], settle: ignore },
+      {
+        text: sql,
+        values: params,
+        name: preparedNameOn(connection, sql),
+        settle: (error, rows) => (opened = error ? { error } : { rows, holds: !this.assumption || this.assumption(rows!) }),
+      },
+      ...along.map((s) => ({
+        ...s,
+        name: s.prepared ? preparedNameOn(connection, s.text) : undefined,
+        settle: (error: Error | null, rows?: Row[]) => (opened.holds === false ? s.settle(new AssumptionRefuted()) : s.settle(error, rows)),
+      })),
+    ];
+    for (const s of statements.slice(commitFirst ? 1 : 0)) this.observe(s.text, s.values);
+    if (!(await runPipelined(connection, statements))) return undefined;
+    if (opened.error) throw opened.error;
+    if (!opened.holds) throw new AssumptionRefuted();
+    return opened.rows!;
   }
 
   /** Statement observers (knex 'query' listeners: statement counts, logs) see every statement. */
@@ -227,6 +290,41 @@ export class RequestDb {
       return this.query<R>(sql, params, { readOnly: true });
     }
     return (await this.open(first)).first as R[];
+  }
+
+  /**
+   * The request runs on an assumption (its caller as last seen) until its opening statement,
+   * `first`, confirms it: `holds` says whether that statement's rows do. The opening travels with
+   * the request's first statements; if it does not hold, their rows are withheld (they fail with
+   * AssumptionRefuted, as every later statement does), the transaction is rolled back, and
+   * confirm() answers false. Whoever assumes must confirm() before anything of the request leaves.
+   */
+  assume<R = Row>(first: FirstStatement, holds: (rows: R[]) => boolean): void {
+    if (this.opened) throw new Error('The request is open already: nothing can be assumed any more');
+    this.opening = first;
+    this.assumption = holds as (rows: Row[]) => boolean;
+  }
+
+  /** Whether the request's assumption (if any) holds; its opening statement goes now if it has not gone yet. */
+  async confirm(): Promise<boolean> {
+    if (!this.assumption) return true;
+    try {
+      await this.open();
+      return true;
+    } catch (err) {
+      if (err instanceof AssumptionRefuted) return false;
+      throw err;
+    }
+  }
+
+  /** After a refuted assumption: the request starts over, with no transaction and nothing assumed. */
+  async restart(): Promise<void> {
+    if (!this.refuted) throw new Error('Only a request whose assumption was refuted starts over');
+    await this.statementsDone();
+    this.opened = this.trxOpening = this.emFork = this.assumption = undefined;
+    this.opening = applyScope;
+    this.refuted = this.mayHaveWritten = false;
+    this.afterCommitTasks = [];
   }
 
   /**
@@ -251,12 +349,14 @@ export class RequestDb {
   private async runQueued(): Promise<void> {
     await new Promise((next) => process.nextTick(next));
     try {
-      const { connection } = await this.open(applyScope);
+      // The request's first statements go with its opening.
+      if (!this.opened) await this.open(this.opening, this.queued.splice(0));
+      const { connection } = await this.open();
       while (this.queued.length) {
         const batch: PipelinedStatement[] = this.queued.splice(0).map((s) => ({ ...s, name: s.prepared ? preparedNameOn(connection, s.text) : undefined }));
         try {
           for (const s of batch) this.observe(s.text, s.values);
-          await (batch.length > 1 && canPipeline(connection, batch) ? runPipelined(connection, batch) : runInTurn(connection, batch));
+          await (batch.length > 1 ? runPipelined(connection, batch) : runInTurn(connection, batch));
         } catch (err) {
           // Not sent (an observer threw): settled here, so no caller waits for ever.
           for (const s of batch) s.settle(err as Error);
@@ -291,7 +391,7 @@ export class RequestDb {
   trx(): Promise<Knex.Transaction> {
     this.mayHaveWritten = true;
     this.trxOpening ??= (async () => {
-      const { connection } = await this.open(applyScope);
+      const { connection } = await this.open();
       await this.statementsDone();
       const trx = await joinOpenTransaction(this.knex, connection);
       this.fork().setTransactionContext(trx);
@@ -412,17 +512,17 @@ async function runInTurn(connection: PgConnection, statements: readonly Pipeline
   }
 }
 
-/** Statements in one round trip: resolves once every one has settled. */
-function runPipelined(connection: PgConnection, statements: readonly PipelinedStatement[]): Promise<void> {
+/** Statements in one round trip: resolves once every one has settled, with whether they were sent. */
+function runPipelined(connection: PgConnection, statements: readonly PipelinedStatement[]): Promise<boolean> {
   let left = statements.length;
   return new Promise((done) => {
-    sendPipelined(
+    const pipeline = sendPipelined(
       connection,
       statements.map((s) => ({
         ...s,
         settle(err, rows) {
           s.settle(err, rows);
-          if (--left === 0) done();
+          if (--left === 0) done(pipeline.sent);
         },
       })),
     );

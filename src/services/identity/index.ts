@@ -1,4 +1,4 @@
-export { resolveViewer } from './viewer';
+export { assumeViewer, resolveViewer } from './viewer';
 export { findUserByEmail, memberOrganizations, openSession } from './auth.service';
 export type { AuthPayload } from './auth.service';
 export * as account from './account.service';

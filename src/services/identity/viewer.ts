@@ -1,6 +1,7 @@
 /** Resolves the caller from verified token claims: live session, active user, active membership, grants. */
 import { LRUCache } from 'lru-cache';
-import type { ViewerResolver } from '../../core/context/request-context';
+import type { Viewer, ViewerAssumer, ViewerClaims, ViewerResolver } from '../../core/context/request-context';
+import type { FirstStatement } from '../../core/orm/request-db';
 
 interface ViewerRow {
   viewer_is_platform_operator: boolean;
@@ -25,20 +26,56 @@ function grantSet(text: string | null): ReadonlySet<string> {
 
 // The request's first statement: applies its row-level-security scope, then looks the caller up
 // under it (SQL function app_open_request, in the migrations).
-export const resolveViewer: ViewerResolver = async (db, claims) => {
-  const [row] = await db.openWith<ViewerRow>(([tenant, user, platform]) => ({
+const openRequest =
+  (claims: ViewerClaims): FirstStatement =>
+  ([tenant, user, platform]) => ({
     sql: 'select * from app_open_request($1, $2, $3, $4, $5, $6)',
     params: [tenant, user, platform, claims.sessionId, claims.userId, claims.organizationId ?? null],
-  }));
-  if (!row) return null;
+  });
+
+/**
+ * The viewer each session (and organization) resolved to last, in this process: what assumeViewer
+ * assumes. Never trusted as such: each request that assumes it has the database confirm it.
+ */
+const lastResolved = new LRUCache<string, Viewer>({ max: 10_000 });
+const sessionKey = (claims: ViewerClaims) => `${claims.sessionId}:${claims.organizationId ?? ''}`;
+
+/** The caller the opening statement's row describes (null: no access), remembered for the session. */
+function viewerOf(claims: ViewerClaims, row: ViewerRow | undefined): Viewer | null {
   // Signed in to an organization the user can no longer act in (removed, suspended): no access.
-  if (claims.organizationId && !row.viewer_membership_id) return null;
-  return {
-    userId: claims.userId,
-    sessionId: claims.sessionId,
-    organizationId: claims.organizationId ?? null,
-    membershipId: row.viewer_membership_id,
-    permissions: grantSet(row.viewer_permissions),
-    isPlatformOperator: row.viewer_is_platform_operator,
-  };
+  const viewer =
+    row && (!claims.organizationId || row.viewer_membership_id)
+      ? {
+          userId: claims.userId,
+          sessionId: claims.sessionId,
+          organizationId: claims.organizationId ?? null,
+          membershipId: row.viewer_membership_id,
+          permissions: grantSet(row.viewer_permissions),
+          isPlatformOperator: row.viewer_is_platform_operator,
+        }
+      : null;
+  if (viewer) lastResolved.set(sessionKey(claims), viewer);
+  else lastResolved.delete(sessionKey(claims));
+  return viewer;
+}
+
+/** The same access: membership, platform role and grants. */
+function sameAccess(a: Viewer, b: Viewer | null): boolean {
+  if (!b || a.membershipId !== b.membershipId || a.isPlatformOperator !== b.isPlatformOperator) return false;
+  if (a.permissions === b.permissions) return true;
+  if (a.permissions.size !== b.permissions.size) return false;
+  for (const grant of a.permissions) if (!b.permissions.has(grant)) return false;
+  return true;
+}
+
+export const resolveViewer: ViewerResolver = async (db, claims) => {
+  const [row] = await db.openWith<ViewerRow>(openRequest(claims));
+  return viewerOf(claims, row);
+};
+
+export const assumeViewer: ViewerAssumer = (db, claims) => {
+  const known = lastResolved.get(sessionKey(claims));
+  if (!known) return null;
+  db.assume<ViewerRow>(openRequest(claims), (rows) => sameAccess(known, viewerOf(claims, rows[0])));
+  return known;
 };
