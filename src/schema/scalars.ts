@@ -17,15 +17,19 @@ function parseDecimal(value: unknown): string {
 
 // numeric columns arrive as plain text ("1007.00"): their canonical form (Decimal's toFixed:
 // no trailing fraction zeros, no "-0") without building a Decimal, a measurable cost on long lists.
-const PLAIN_DECIMAL = /^(-?)(0|[1-9]\d{0,27})(?:\.(\d{0,12}))?$/;
+const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d{0,27})(?:\.\d{0,12})?$/;
 
 function canonicalDecimal(text: string): string | null {
-  const parts = PLAIN_DECIMAL.exec(text);
-  if (!parts) return null;
-  const [, sign, whole, fraction = ''] = parts;
-  const digits = fraction.replace(/0+$/, '');
-  if (whole === '0' && !digits) return '0';
-  return `${sign}${whole}${digits ? `.${digits}` : ''}`;
+  if (!PLAIN_DECIMAL.test(text)) return null;
+  // Trailing fraction zeros (and a bare point) go; a negative zero is zero.
+  let end = text.length;
+  const point = text.indexOf('.');
+  if (point >= 0) {
+    while (end > point + 1 && text.charCodeAt(end - 1) === 48) end--;
+    if (end === point + 1) end = point;
+  }
+  const canonical = end === text.length ? text : text.slice(0, end);
+  return canonical === '-0' ? '0' : canonical;
 }
 
 export const DecimalScalar = new GraphQLScalarType({

@@ -133,6 +133,24 @@ class Edge<T> {
   }
 }
 
+/** Page info whose cursors, like edges', are encoded only when selected. */
+class PageInfo<T> {
+  constructor(
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly nodes: T[],
+    private readonly cursorOf: (node: T) => string,
+  ) {}
+
+  get startCursor(): string | null {
+    return this.nodes.length ? this.cursorOf(this.nodes[0]) : null;
+  }
+
+  get endCursor(): string | null {
+    return this.nodes.length ? this.cursorOf(this.nodes[this.nodes.length - 1]) : null;
+  }
+}
+
 /**
  * A connection from a page read with one row more than `first` (that row only says there is a
  * next page). `count` runs once, when totalCount is asked for.
@@ -144,12 +162,7 @@ export function connectionOf<T>(rows: T[], page: { first: number; after?: string
   let count: Promise<number> | undefined;
   return {
     edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: Boolean(page.after),
-      startCursor: nodes.length ? cursorOf(nodes[0]) : null,
-      endCursor: nodes.length ? cursorOf(nodes[nodes.length - 1]) : null,
-    },
+    pageInfo: new PageInfo(rows.length > first, Boolean(page.after), nodes, cursorOf),
     count: () => (count ??= page.count()),
   };
 }
@@ -163,7 +176,8 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   if (!order.some((o) => o.field === 'id')) order.push({ field: 'id', direction: order.at(-1)?.direction ?? 'ASC' });
   const orderProps = order.map((o) => o.field);
 
-  const base = scopedSelect(db, sqlBuilder, entity, undefined, (req.select && shape.narrow(req.select, orderProps)) ?? undefined);
+  const columns = (req.select && shape.narrow(req.select, orderProps)) ?? undefined;
+  const base = scopedSelect(db, sqlBuilder, entity, undefined, columns);
   if (req.where) base.where((qb: Knex.QueryBuilder) => req.where!(qb));
   if (req.filter) applyFilter(base, req.filter, columnOf);
 
@@ -179,7 +193,7 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   orderColumns.forEach((c, i) => page.orderBy(c, directions[i] === 'ASC' ? 'asc' : 'desc'));
   // The limit is written into the text: a prepared page plan that knows it is reused (with the
   // limit a parameter, PostgreSQL plans every execution again).
-  const rows: Row[] = (await db.read(page.limit(first + 1, { skipBinding: true }))).map(shape.hydrate);
+  const rows = shape.hydrate(await db.read(page.limit(first + 1, { skipBinding: true })), columns);
 
   const cursorOf = (node: Row) => encodeCursor(orderProps.map((p) => node[p]));
   const count = () =>

@@ -16,6 +16,8 @@ interface Narrowed {
   columns?: string[];
   /** The loader of this entity, lookup and selection. */
   loaderKey: string;
+  /** That loader, once this selection has used it. */
+  loader?: DataLoader<string, unknown>;
 }
 
 export class Loaders {
@@ -28,34 +30,37 @@ export class Loaders {
 
   /** The row of `entity` with this id, or null (also for another tenant's id, or a malformed one). */
   byId<T = Row>(entity: EntityClass, id: string, select?: Iterable<string>): Promise<T | null> {
-    const { columns, loaderKey } = this.selection(entity, select, 'id');
-    return this.loader(loaderKey, async (ids) => {
-      const { hydrate } = shapeOf(this.db, entity);
-      // Checked here, once per distinct id of the request, rather than on every load.
-      const wellFormed = ids.filter(isUuid);
-      const rows = wellFormed.length ? (await selectByKeys(this.db, entity, 'id', wellFormed, { columns })).map(hydrate) : [];
-      const byId = new Map(rows.map((r) => [r.id as string, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }).load(id) as Promise<T | null>;
+    const narrowed = this.selection(entity, select, 'id');
+    narrowed.loader ??= this.loader(narrowed.loaderKey, (ids) => this.rowsById(entity, narrowed.columns, ids));
+    return narrowed.loader.load(id) as Promise<T | null>;
   }
 
   /** Every row of `entity` whose `property` equals `value` (one-to-many), in creation order. */
   manyBy<T = Row>(entity: EntityClass, property: string, value: string, select?: Iterable<string>): Promise<T[]> {
+    const narrowed = this.selection(entity, select, property);
+    narrowed.loader ??= this.loader(narrowed.loaderKey, (values) => this.rowsGroupedBy(entity, property, narrowed.columns, values));
+    return narrowed.loader.load(value) as Promise<T[]>;
+  }
+
+  private async rowsById(entity: EntityClass, columns: string[] | undefined, ids: readonly string[]): Promise<(Row | null)[]> {
+    // Checked here, once per distinct id of the request, rather than on every load.
+    const wellFormed = ids.filter(isUuid);
+    const rows = wellFormed.length ? shapeOf(this.db, entity).hydrate(await selectByKeys(this.db, entity, 'id', wellFormed, { columns }), columns) : [];
+    const byId = new Map(rows.map((r) => [r.id as string, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  private async rowsGroupedBy(entity: EntityClass, property: string, columns: string[] | undefined, values: readonly string[]): Promise<Row[][]> {
     const column = columnsOf(this.db, entity)[property];
-    if (!column) throw new Error(`${entity.name}.${property} is not a column`);
-    const { columns, loaderKey } = this.selection(entity, select, property);
-    return this.loader(loaderKey, async (values) => {
-      const { hydrate } = shapeOf(this.db, entity);
-      const rows = (await selectByKeys(this.db, entity, column, values, { columns, orderById: true })).map(hydrate);
-      const groups = new Map<string, Row[]>();
-      for (const r of rows) {
-        const key = r[property] as string;
-        const group = groups.get(key);
-        if (group) group.push(r);
-        else groups.set(key, [r]);
-      }
-      return values.map((v) => groups.get(v) ?? []);
-    }).load(value) as Promise<T[]>;
+    const rows = shapeOf(this.db, entity).hydrate(await selectByKeys(this.db, entity, column, values, { columns, orderById: true }), columns);
+    const groups = new Map<string, Row[]>();
+    for (const r of rows) {
+      const key = r[property] as string;
+      const group = groups.get(key);
+      if (group) group.push(r);
+      else groups.set(key, [r]);
+    }
+    return values.map((v) => groups.get(v) ?? []);
   }
 
   /**
@@ -69,6 +74,7 @@ export class Loaders {
     if (!byLookup) (byEntity ?? this.everyColumn).set(entity, (byLookup = new Map()));
     let narrowed = byLookup.get(lookup);
     if (!narrowed) {
+      if (lookup !== 'id' && !columnsOf(this.db, entity)[lookup]) throw new Error(`${entity.name}.${lookup} is not a column`);
       const columns = select ? (shapeOf(this.db, entity).narrow(select, lookup === 'id' ? [] : [lookup]) ?? undefined) : undefined;
       narrowed = { columns, loaderKey: `${entity.name}#${lookup}#${columns ? columns.join(',') : '*'}` };
       byLookup.set(lookup, narrowed);
@@ -76,6 +82,7 @@ export class Loaders {
     return narrowed;
   }
 
+  /** The request's loader under `key`, made with `batch` the first time. */
   private loader(key: string, batch: (keys: readonly string[]) => Promise<unknown[]>): DataLoader<string, unknown> {
     let loader = this.loaders.get(key);
     if (!loader) {

@@ -17,8 +17,11 @@ interface Shape {
   columns: string[];
   /** property name -> column name, for filters and ordering */
   columnOf: Record<string, string>;
-  /** Turns a raw row into the entity's shape (the driver returns timestamps as text). */
-  hydrate: (row: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * Turns raw rows read with `columns` (a narrowed select list; every column when absent) into the
+   * entity's shape: the driver returns timestamps as text. In place; nothing to do without one.
+   */
+  hydrate: (rows: Row[], columns?: string[]) => Row[];
   /**
    * The select list for only these properties (plus `also` and the id), or null when one is not a
    * column (a relation or computed field, whose resolver may need any column: then everything is
@@ -47,9 +50,10 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
     const dateProps = meta.props
       .filter((p) => columnOf[p.name] && (p.runtimeType === 'Date' || /timestamp|datetime/i.test(p.columnTypes?.[0] ?? '')))
       .map((p) => p.name);
-    const hydrate = (row: Record<string, unknown>) => {
-      for (const p of dateProps) if (typeof row[p] === 'string') row[p] = new Date(row[p] as string);
-      return row;
+    const hydrate = (rows: Row[], columns?: string[]) => {
+      const dates = columns ? dateProps.filter((p) => columns.some((c) => c === p || c.endsWith(` as ${p}`))) : dateProps;
+      if (dates.length) for (const row of rows) for (const p of dates) if (typeof row[p] === 'string') row[p] = new Date(row[p] as string);
+      return rows;
     };
     const selectOf = (prop: string) => (prop === columnOf[prop] ? prop : `${columnOf[prop]} as ${prop}`);
     const narrow = (props: Iterable<string>, also: string[] = []) => {
