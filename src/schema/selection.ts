@@ -5,6 +5,7 @@
  */
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { createParameterDecorator, getMetadataStorage } from 'type-graphql';
+import { NodeSelection } from '../core/orm/connection';
 
 /** Names of the fields selected on a value (fragments and inline fragments flattened). */
 export type FieldSelection = ReadonlySet<string>;
@@ -39,29 +40,59 @@ export function selectedFields(info: GraphQLResolveInfo): FieldSelection {
 /** The fields selected on this field's value, for a service to read only those columns. */
 export const Selected = () => createParameterDecorator(({ info }) => selectedFields(info));
 
-/** Parent properties read by field resolvers, as declared with @Parent(...reads): resolver class → method → properties. */
+type EntityClass = abstract new (...args: never[]) => object;
+
+/**
+ * What a field resolver declares of itself, per resolver class and method: the parent properties
+ * it reads (@Parent(...reads)), and the rows it loads (@Loads).
+ */
 const declaredReads = new Map<Function, Map<string, string[]>>();
+const declaredLoads = new Map<Function, Map<string, LoadDeclaration>>();
+
+interface LoadDeclaration {
+  entity: () => EntityClass;
+  /** `id`: the row whose id is the parent's `property`; `many`: the rows whose `property` is the parent's id. */
+  kind: 'id' | 'many';
+  property: string;
+}
 
 export function declareParentReads(resolverClass: Function, method: string, reads: string[]): void {
   if (!declaredReads.has(resolverClass)) declaredReads.set(resolverClass, new Map());
   declaredReads.get(resolverClass)!.set(method, reads);
 }
 
-/** Object type class → field → the parent properties its resolver reads (from type-graphql's metadata, once built). */
-let readsByType: Map<Function, Map<string, string[]>> | undefined;
+/**
+ * Declares what a field resolver returns, for a list page to load it in the page's own round trip
+ * (see NodeSelection): `{ byId: 'customerId' }` for `loaders.byId(entity, parent.customerId,
+ * @Selected())`, `{ manyBy: 'projectId' }` for `loaders.manyBy(entity, 'projectId', parent.id,
+ * @Selected())`. The page primes those loaders; the resolver still makes the call (and loads
+ * what the page did not). A declaration that does not match the call only costs a statement.
+ */
+export function Loads(entity: () => EntityClass, how: { byId: string } | { manyBy: string }): MethodDecorator {
+  return (target, method) => {
+    const resolverClass = target.constructor;
+    if (!declaredLoads.has(resolverClass)) declaredLoads.set(resolverClass, new Map());
+    const declaration: LoadDeclaration = 'byId' in how ? { entity, kind: 'id', property: how.byId } : { entity, kind: 'many', property: how.manyBy };
+    declaredLoads.get(resolverClass)!.set(String(method), declaration);
+  };
+}
 
-function readsOf(type: Function): Map<string, string[]> | undefined {
-  if (!readsByType) {
-    readsByType = new Map();
+/** Object type class → field → what its resolver declared (from type-graphql's metadata, once built). */
+let declaredByType: Map<Function, Map<string, { reads?: string[]; loads?: LoadDeclaration }>> | undefined;
+
+function declaredOf(type: Function): Map<string, { reads?: string[]; loads?: LoadDeclaration }> | undefined {
+  if (!declaredByType) {
+    declaredByType = new Map();
     for (const resolver of getMetadataStorage().fieldResolvers) {
       const reads = declaredReads.get(resolver.target)?.get(resolver.methodName);
+      const loads = declaredLoads.get(resolver.target)?.get(resolver.methodName);
       const objectType = resolver.getObjectType?.();
-      if (!reads || !objectType) continue;
-      if (!readsByType.has(objectType)) readsByType.set(objectType, new Map());
-      readsByType.get(objectType)!.set(resolver.schemaName, reads);
+      if ((!reads && !loads) || !objectType) continue;
+      if (!declaredByType.has(objectType)) declaredByType.set(objectType, new Map());
+      declaredByType.get(objectType)!.set(resolver.schemaName, { reads, loads });
     }
   }
-  return readsByType.get(type);
+  return declaredByType.get(type);
 }
 
 /** The selection sets of the fields named `name` in `set` (through fragments). */
@@ -75,28 +106,38 @@ function fieldsNamed(set: SelectionSetNode | undefined, name: string, info: Grap
   return into;
 }
 
-const nodeCache = new WeakMap<FieldNode, FieldSelection>();
+const nodeCache = new WeakMap<FieldNode, NodeSelection>();
 
 /**
  * The properties a connection's page must read for the fields selected on its nodes
- * (`edges { node { … } }`): each field itself, or what its resolver declared it reads of the row.
+ * (`edges { node { … } }`): each field itself, or what its resolver declared it reads of the row;
+ * and what those resolvers declared they load.
  */
-export function selectedNodeProps(info: GraphQLResolveInfo, nodeType: Function): FieldSelection {
+export function selectedNodeProps(info: GraphQLResolveInfo, nodeType: Function): NodeSelection {
   const first = info.fieldNodes[0];
   let props = nodeCache.get(first);
   if (!props) {
     const fields = new Set<string>();
     const seen = new Set<string>();
+    const nodeSets: SelectionSetNode[] = [];
     for (const node of info.fieldNodes) {
-      for (const edges of fieldsNamed(node.selectionSet, 'edges', info)) {
-        for (const nodeSet of fieldsNamed(edges, 'node', info)) collect(nodeSet, info, fields, seen);
-      }
+      for (const edges of fieldsNamed(node.selectionSet, 'edges', info)) nodeSets.push(...fieldsNamed(edges, 'node', info));
     }
+    for (const nodeSet of nodeSets) collect(nodeSet, info, fields, seen);
     fields.delete('__typename');
-    const reads = readsOf(nodeType);
-    const wanted = new Set<string>();
-    for (const field of fields) for (const prop of reads?.get(field) ?? [field]) wanted.add(prop);
-    props = wanted;
+    const declared = declaredOf(nodeType);
+    props = new NodeSelection();
+    for (const field of fields) {
+      const { reads, loads } = declared?.get(field) ?? {};
+      for (const prop of reads ?? [field]) props.add(prop);
+      if (!loads) continue;
+      // The same fields @Selected() gives the resolver (the same columns, so the same loader).
+      const select = new Set<string>();
+      const seenHere = new Set<string>();
+      for (const nodeSet of nodeSets) for (const set of fieldsNamed(nodeSet, field, info)) collect(set, info, select, seenHere);
+      select.delete('__typename');
+      props.loads.push({ entity: loads.entity(), kind: loads.kind, property: loads.property, select });
+    }
     nodeCache.set(first, props);
   }
   return props;

@@ -13,7 +13,7 @@ import type { ObjectStorage } from '../storage/object-storage';
 import type { TenantPubSub } from '../pubsub';
 import type { JobQueue } from '../jobs/job-queue';
 import { DomainError, unauthenticated } from '../errors';
-import { Loaders } from '../orm/loaders';
+import type { Loaders } from '../orm/loaders';
 import { RequestDb, type DbScope } from '../orm/request-db';
 import type { RateLimits } from '../http/rate-limits';
 import type { ShutdownSequence } from '../lifecycle/shutdown';
@@ -101,7 +101,6 @@ export interface RequestInfo {
  * Apollo Server copies the context's own properties into a new object for each operation.
  */
 class Context implements RequestContext {
-  readonly loaders: Loaders;
   private logger?: Logger;
 
   constructor(
@@ -111,8 +110,11 @@ class Context implements RequestContext {
     readonly requestId: string,
     readonly ip: string | null,
     readonly userAgent: string | null,
-  ) {
-    this.loaders = new Loaders(db);
+  ) {}
+
+  /** The request's loaders are its database's: they start over with it (RequestDb.restart). */
+  get loaders(): Loaders {
+    return this.db.loaders;
   }
 
   get log(): Logger {

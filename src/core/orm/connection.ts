@@ -5,7 +5,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { badInput } from '../errors';
 import { sqlBuilder, type RequestDb } from './request-db';
-import { scopedSelect, shapeOf } from './rows';
+import { columnsOf, scopedSelect, selectForPage, shapeOf } from './rows';
 
 type EntityClass = abstract new (...args: never[]) => object;
 type Row = Record<string, unknown>;
@@ -41,6 +41,24 @@ export interface ConnectionRequest {
   where?: (qb: Knex.QueryBuilder) => void;
   defaultPageSize?: number;
   maxPageSize?: number;
+}
+
+/** Rows a list page loads with it: the loader's entity and lookup, and the fields selected on them. */
+export interface NodeLoad {
+  entity: EntityClass;
+  kind: 'id' | 'many';
+  /** `id`: the page row's property holding the id; `many`: the loaded rows' property holding the page row's id. */
+  property: string;
+  select: ReadonlySet<string>;
+}
+
+/**
+ * The properties a connection's page must read for the fields selected on its nodes, and the rows
+ * those fields' resolvers declared they load (schema/selection: @Loads), which the page reads in
+ * its own round trip and primes the request's loaders with.
+ */
+export class NodeSelection extends Set<string> {
+  readonly loads: NodeLoad[] = [];
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -167,6 +185,21 @@ export function connectionOf<T>(rows: T[], page: { first: number; after?: string
   };
 }
 
+/** The loads a page can run with it: those whose key its select list has (every column when it is not narrowed). */
+function loadsWithPage(select: Iterable<string> | undefined, columns: string[] | undefined): NodeLoad[] {
+  if (!(select instanceof NodeSelection)) return [];
+  const has = (prop: string) => !columns || columns.some((c) => c === prop || c.endsWith(` as ${prop}`));
+  return select.loads.filter((load) => has(load.kind === 'id' ? load.property : 'id'));
+}
+
+/** The keys a load was read for: the page rows' ids it refers to, or their own ids. */
+function keysOf(rows: Row[], load: NodeLoad): string[] {
+  if (load.kind === 'many') return rows.map((r) => r.id as string);
+  const keys = new Set<string>();
+  for (const r of rows) if (typeof r[load.property] === 'string') keys.add(r[load.property] as string);
+  return [...keys];
+}
+
 export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClass, req: ConnectionRequest) {
   const shape = shapeOf(db, entity);
   const columnOf = shape.columnOf;
@@ -193,7 +226,21 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   orderColumns.forEach((c, i) => page.orderBy(c, directions[i] === 'ASC' ? 'asc' : 'desc'));
   // The limit is written into the text: a prepared page plan that knows it is reused (with the
   // limit a parameter, PostgreSQL plans every execution again).
-  const rows = shape.hydrate(await db.read(page.limit(first + 1, { skipBinding: true })), columns);
+  const { sql, bindings } = page.limit(first + 1, { skipBinding: true }).toSQL().toNative();
+  const pageRows = db.query<Row>(sql, bindings, { prepared: true, readOnly: true });
+  // What the nodes' selected fields declared they load is read in the page's round trip.
+  const primed = loadsWithPage(req.select, columns).map((load) =>
+    db.loaders.prime(
+      load,
+      (loadColumns) =>
+        load.kind === 'id'
+          ? selectForPage(db, load.entity, 'id', { sql, bindings, property: load.property }, { columns: loadColumns })
+          : selectForPage(db, load.entity, columnsOf(db, load.entity)[load.property], { sql, bindings, property: 'id' }, { columns: loadColumns, orderById: true }),
+      pageRows.then((rows) => keysOf(rows, load)),
+    ),
+  );
+  const rows = shape.hydrate(await pageRows, columns);
+  await Promise.all(primed);
 
   const cursorOf = (node: Row) => encodeCursor(orderProps.map((p) => node[p]));
   const count = () =>

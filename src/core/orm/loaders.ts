@@ -20,6 +20,18 @@ interface Narrowed {
   loader?: DataLoader<string, unknown>;
 }
 
+/** Rows by the value of `property`, each group in the rows' order. */
+function groupBy(rows: Row[], property: string): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = r[property] as string;
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  return groups;
+}
+
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
   /** Per selection (a field node's set) and entity, then per lookup (id or grouping property). */
@@ -42,6 +54,29 @@ export class Loaders {
     return narrowed.loader.load(value) as Promise<T[]>;
   }
 
+  /**
+   * Rows read for the loader byId (or manyBy on `load.property`) would use with this selection:
+   * the loader answers these keys from them without a batch of its own. `read(columns)` reads them
+   * with that loader's select list (called at once, so that it goes in the current round trip);
+   * `keys`: every key they were read for (a key without a row gets null, or no rows). Keys the
+   * loader has already are left as they are.
+   */
+  async prime(load: { entity: EntityClass; kind: 'id' | 'many'; property: string; select?: Iterable<string> }, read: (columns: string[] | undefined) => Promise<Row[]>, keys: Promise<readonly string[]>): Promise<void> {
+    const lookup = load.kind === 'id' ? 'id' : load.property;
+    const narrowed = this.selection(load.entity, load.select, lookup);
+    const read$ = read(narrowed.columns);
+    const [rows, keyList] = [shapeOf(this.db, load.entity).hydrate(await read$, narrowed.columns), await keys];
+    if (load.kind === 'id') {
+      narrowed.loader ??= this.loader(narrowed.loaderKey, (ids) => this.rowsById(load.entity, narrowed.columns, ids));
+      const byId = new Map(rows.map((r) => [r.id as string, r]));
+      for (const key of keyList) narrowed.loader.prime(key, byId.get(key) ?? null);
+    } else {
+      narrowed.loader ??= this.loader(narrowed.loaderKey, (values) => this.rowsGroupedBy(load.entity, lookup, narrowed.columns, values));
+      const groups = groupBy(rows, lookup);
+      for (const key of keyList) narrowed.loader.prime(key, groups.get(key) ?? []);
+    }
+  }
+
   private async rowsById(entity: EntityClass, columns: string[] | undefined, ids: readonly string[]): Promise<(Row | null)[]> {
     // Checked here, once per distinct id of the request, rather than on every load.
     const wellFormed = ids.filter(isUuid);
@@ -53,13 +88,7 @@ export class Loaders {
   private async rowsGroupedBy(entity: EntityClass, property: string, columns: string[] | undefined, values: readonly string[]): Promise<Row[][]> {
     const column = columnsOf(this.db, entity)[property];
     const rows = shapeOf(this.db, entity).hydrate(await selectByKeys(this.db, entity, column, values, { columns, orderById: true }), columns);
-    const groups = new Map<string, Row[]>();
-    for (const r of rows) {
-      const key = r[property] as string;
-      const group = groups.get(key);
-      if (group) group.push(r);
-      else groups.set(key, [r]);
-    }
+    const groups = groupBy(rows, property);
     return values.map((v) => groups.get(v) ?? []);
   }
 

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { knex, PostgreSqlKnexDialect, type EntityManager, type Knex, type MetadataStorage, type MikroORM } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import { TENANT_FILTER } from './base-entities';
+import { Loaders } from './loaders';
 import { prepareValue, sendPipelined, type PipelineClient, type PipelinedStatement, type Submittable } from './pipeline';
 
 export interface DbScope {
@@ -161,6 +162,7 @@ export class RequestDb {
   private running?: Promise<void>;
   /** A statement not declared read-only has run, or a knex transaction was bound: the request may have written. */
   private mayHaveWritten = false;
+  private rowLoaders?: Loaders;
 
   constructor(private readonly orm: MikroORM, scope: DbScope) {
     this.scope = { ...scope };
@@ -173,6 +175,11 @@ export class RequestDb {
   /** The acting user (RLS `app.user_id`), if any. */
   get userId(): string | undefined {
     return this.scope.userId ?? undefined;
+  }
+
+  /** The request's DataLoaders: rows they cache were read in this transaction. */
+  get loaders(): Loaders {
+    return (this.rowLoaders ??= new Loaders(this));
   }
 
   /** Entity metadata (table and column names) for the read path, without a unit of work. */
@@ -321,7 +328,7 @@ export class RequestDb {
   async restart(): Promise<void> {
     if (!this.refuted) throw new Error('Only a request whose assumption was refuted starts over');
     await this.statementsDone();
-    this.opened = this.trxOpening = this.emFork = this.assumption = undefined;
+    this.opened = this.trxOpening = this.emFork = this.assumption = this.rowLoaders = undefined;
     this.opening = applyScope;
     this.refuted = this.mayHaveWritten = false;
     this.afterCommitTasks = [];

@@ -99,6 +99,15 @@ export const columnsOf = (db: RequestDb, entity: EntityClass) => shapeOf(db, ent
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 const statements = new Map<string, string>();
 
+/** `select <columns> from <table>`, each column quoted and under its property name. */
+function selectFrom(shape: Shape, columns: string[]): string {
+  const list = columns.map((c) => {
+    const [col, prop] = c.split(' as ');
+    return prop ? `${quote(col)} as ${quote(prop)}` : quote(col);
+  });
+  return `select ${list.join(', ')} from ${quote(shape.table)}`;
+}
+
 /**
  * The rows of `entity` whose `column` is one of `values`, tenant-scoped, as a prepared statement
  * of the request's connection: one text per (entity, columns, key) whatever the number of values
@@ -118,13 +127,30 @@ export function selectByKeys(
   const key = `${shape.table}|${column}|${opts.orderById ? 'o' : ''}|${columns.join(',')}`;
   let text = statements.get(key);
   if (!text) {
-    const list = columns.map((c) => {
-      const [col, prop] = c.split(' as ');
-      return prop ? `${quote(col)} as ${quote(prop)}` : quote(col);
-    });
     const where = organizationId ? `"organization_id" = $1 and ${quote(column)} = any($2)` : `${quote(column)} = any($1)`;
-    text = `select ${list.join(', ')} from ${quote(shape.table)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
+    text = `${selectFrom(shape, columns)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
     statements.set(key, text);
   }
   return db.query(text, organizationId ? [organizationId, values] : [values], { prepared: true, readOnly: true });
+}
+
+/**
+ * The rows of `entity` whose `column` is one of the values of `page.property` in the rows of a
+ * page query, tenant-scoped, in one statement that runs the page as its subquery: it needs no
+ * round trip after the page's, so it can go in the same one. For a list page to load what its
+ * nodes' fields will ask the loaders for (see Loaders.prime).
+ */
+export function selectForPage(
+  db: RequestDb,
+  entity: EntityClass,
+  column: string,
+  page: { sql: string; bindings: readonly unknown[]; property: string },
+  opts: { columns?: string[]; orderById?: boolean } = {},
+): Promise<Row[]> {
+  const shape = shapeOf(db, entity);
+  const organizationId = readScope(db, shape, entity);
+  const keys = `${quote(column)} = any(array(select page.${quote(page.property)} from (${page.sql}) as page))`;
+  const where = organizationId ? `"organization_id" = $${page.bindings.length + 1} and ${keys}` : keys;
+  const text = `${selectFrom(shape, opts.columns ?? shape.columns)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
+  return db.query(text, organizationId ? [...page.bindings, organizationId] : page.bindings, { prepared: true, readOnly: true });
 }

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Subscription, InputType, Field } from 'type-graphql';
 import { Parent } from '../../schema/common';
-import { Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
+import { Loads, Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
 import type { RequestContext } from '../../core/context/request-context';
 import { DateScalar, DecimalScalar } from '../../schema/scalars';
 import { Contact, Customer, CustomerType, Employee } from '../../entities/crm/people.entity';
@@ -162,7 +162,9 @@ export class DealResolver {
     return crm.dealExpectedRevenue(d);
   }
 
-  @FieldResolver(() => Customer, { nullable: true }) customer(@Parent('customerId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+  @FieldResolver(() => Customer, { nullable: true })
+  @Loads(() => Customer, { byId: 'customerId' })
+  customer(@Parent('customerId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
     return d.customerId ? ctx.loaders.byId(Customer, d.customerId, fields) : null;
   }
 
@@ -180,11 +182,15 @@ export class DealResolver {
     return ctx.loaders.byId(Pipeline, d.pipelineId);
   }
 
-  @FieldResolver(() => PipelineStage) stage(@Parent('stageId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+  @FieldResolver(() => PipelineStage)
+  @Loads(() => PipelineStage, { byId: 'stageId' })
+  stage(@Parent('stageId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
     return ctx.loaders.byId(PipelineStage, d.stageId, fields);
   }
 
-  @FieldResolver(() => Employee, { nullable: true }) assignedEmployee(@Parent('assignedEmployeeId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+  @FieldResolver(() => Employee, { nullable: true })
+  @Loads(() => Employee, { byId: 'assignedEmployeeId' })
+  assignedEmployee(@Parent('assignedEmployeeId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
     return employeeOf(ctx, d.assignedEmployeeId, fields);
   }
 

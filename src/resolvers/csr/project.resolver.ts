@@ -10,7 +10,7 @@ import {
   UpdateMilestoneInput, UpdateProjectInput,
 } from './csr.types';
 import { Parent } from '../../schema/common';
-import { Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
+import { Loads, Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
 
 @Resolver(() => Project)
 export class ProjectResolver {
@@ -25,11 +25,13 @@ export class ProjectResolver {
   }
 
   @FieldResolver(() => Partner, { nullable: true, description: 'The recipient partner' })
+  @Loads(() => Partner, { byId: 'partnerId' })
   partner(@Parent('partnerId') project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<Partner | null> {
     return csr.partnerById(ctx, project.partnerId, fields);
   }
 
   @FieldResolver(() => [Milestone])
+  @Loads(() => Milestone, { manyBy: 'projectId' })
   milestones(@Parent('id') project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<Milestone[]> {
     return csr.projectMilestones(ctx, project.id, fields);
   }
