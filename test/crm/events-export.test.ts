@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { startTestApi, errorCode, type TestApi } from '../support/api';
 import { connectWs, record, sleep, type WsConnection } from '../support/ws';
 import {
-  BackgroundJobDocument, ConvertLeadDocument, CreateDealDocument, CreateLeadDocument, DealStageChangedDocument, DealsDocument, DealsNestedDocument, DealsWithLeadDocument,
+  BackgroundJobDocument, ConvertLeadDocument, CreateDealDocument, CreateLeadDocument, DealDocument, DealStageChangedDocument, DealsDocument, DealsNestedDocument, DealsWithLeadDocument,
   EmployeesDocument, ExportCustomersDocument, ExportDealsDocument, ExportLeadsDocument, FileDocument, LeadConvertedDocument,
   MoveDealToStageDocument, PipelinesDocument, WinDealDocument,
 } from '../__generated__/graphql';
@@ -167,6 +167,32 @@ describe('statement count', () => {
     assert.equal(large.statements, small.statements, `4 deals: ${small.statements} statements, 60 deals: ${large.statements}`);
     // begin with scope + viewer (app_open_request: one round trip), page, customer, stage and employee batches, commit
     assert.equal(large.statements, 7, `${large.statements} statements`);
+  });
+
+  test('deals { customer stage assignedEmployee }: the page reads them with it, as each deal alone would show them, null where there is none', async () => {
+    const [before] = await api.sql<{ id: string; customer_id: string; assigned_employee_id: string }>(
+      `select id, customer_id, assigned_employee_id from crm_deal where organization_id = (select id from tenancy_organization where slug = 'globex') order by created_at desc limit 1`,
+    );
+    const bare = before.id;
+    await api.sql('update crm_deal set customer_id = null, assigned_employee_id = null where id = $1', [bare]);
+    const { value: res, texts } = await api.statementsDuring(() => api.gql(DealsNestedDocument, { first: 20 }, globexAdmin));
+    await api.sql('update crm_deal set customer_id = $2, assigned_employee_id = $3 where id = $1', [bare, before.customer_id, before.assigned_employee_id]);
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    const deals = res.data!.deals.edges.map((e) => e.node);
+    assert.ok(deals.length >= 5);
+    // Each relation in one statement with the page as its subquery: no loader batch of their own.
+    for (const table of ['crm_customer', 'crm_pipeline_stage', 'crm_employee']) {
+      const reads = texts.filter((t) => t.includes(`from "${table}"`));
+      assert.equal(reads.length, 1, reads.join(' | '));
+      assert.match(reads[0], /any\(array\(select page\./);
+    }
+    const alone = deals.find((d) => d.id === bare)!;
+    assert.deepEqual([alone.customer, alone.assignedEmployee], [null, null]);
+    for (const deal of deals.filter((d) => d.id !== bare).slice(0, 5)) {
+      const one = (await api.gql(DealDocument, { id: deal.id }, globexAdmin)).data!.deal;
+      assert.deepEqual(deal.customer, one.customer);
+      assert.deepEqual({ id: deal.stage.id, name: deal.stage.name }, one.stage);
+    }
   });
 
   test('a list filtered by lists of values runs the same statements for one value and for three', async () => {
