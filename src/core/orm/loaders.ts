@@ -32,8 +32,13 @@ function groupBy(rows: Row[], property: string): Map<string, Row[]> {
   return groups;
 }
 
+/** A loader's answer: the value itself when the loader was primed with it (no promise to wait for), else a promise. */
+export type Loaded<T> = T | Promise<T>;
+
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+  /** Per loader, the values it was primed with, handed out as they are. */
+  private readonly primed = new WeakMap<DataLoader<string, unknown>, Map<string, unknown>>();
   /** Per selection (a field node's set) and entity, then per lookup (id or grouping property). */
   private readonly narrowed = new WeakMap<object, Map<EntityClass, Map<string, Narrowed>>>();
   private readonly everyColumn = new Map<EntityClass, Map<string, Narrowed>>();
@@ -41,17 +46,23 @@ export class Loaders {
   constructor(private readonly db: RequestDb) {}
 
   /** The row of `entity` with this id, or null (also for another tenant's id, or a malformed one). */
-  byId<T = Row>(entity: EntityClass, id: string, select?: Iterable<string>): Promise<T | null> {
+  byId<T = Row>(entity: EntityClass, id: string, select?: Iterable<string>): Loaded<T | null> {
     const narrowed = this.selection(entity, select, 'id');
     narrowed.loader ??= this.loader(narrowed.loaderKey, (ids) => this.rowsById(entity, narrowed.columns, ids));
-    return narrowed.loader.load(id) as Promise<T | null>;
+    return this.load(narrowed.loader, id) as Loaded<T | null>;
   }
 
   /** Every row of `entity` whose `property` equals `value` (one-to-many), in creation order. */
-  manyBy<T = Row>(entity: EntityClass, property: string, value: string, select?: Iterable<string>): Promise<T[]> {
+  manyBy<T = Row>(entity: EntityClass, property: string, value: string, select?: Iterable<string>): Loaded<T[]> {
     const narrowed = this.selection(entity, select, property);
     narrowed.loader ??= this.loader(narrowed.loaderKey, (values) => this.rowsGroupedBy(entity, property, narrowed.columns, values));
-    return narrowed.loader.load(value) as Promise<T[]>;
+    return this.load(narrowed.loader, value) as Loaded<T[]>;
+  }
+
+  /** A primed value as it is (a list's rows resolve without a promise each), else the loader's promise. */
+  private load(loader: DataLoader<string, unknown>, key: string): Loaded<unknown> {
+    const primed = this.primed.get(loader);
+    return primed?.has(key) ? primed.get(key) : loader.load(key);
   }
 
   /**
@@ -66,14 +77,19 @@ export class Loaders {
     const narrowed = this.selection(load.entity, load.select, lookup);
     const read$ = read(narrowed.columns);
     const [rows, keyList] = [shapeOf(this.db, load.entity).hydrate(await read$, narrowed.columns), await keys];
-    if (load.kind === 'id') {
-      narrowed.loader ??= this.loader(narrowed.loaderKey, (ids) => this.rowsById(load.entity, narrowed.columns, ids));
-      const byId = new Map(rows.map((r) => [r.id as string, r]));
-      for (const key of keyList) narrowed.loader.prime(key, byId.get(key) ?? null);
-    } else {
-      narrowed.loader ??= this.loader(narrowed.loaderKey, (values) => this.rowsGroupedBy(load.entity, lookup, narrowed.columns, values));
-      const groups = groupBy(rows, lookup);
-      for (const key of keyList) narrowed.loader.prime(key, groups.get(key) ?? []);
+    narrowed.loader ??=
+      load.kind === 'id'
+        ? this.loader(narrowed.loaderKey, (ids) => this.rowsById(load.entity, narrowed.columns, ids))
+        : this.loader(narrowed.loaderKey, (values) => this.rowsGroupedBy(load.entity, lookup, narrowed.columns, values));
+    let primed = this.primed.get(narrowed.loader);
+    if (!primed) this.primed.set(narrowed.loader, (primed = new Map()));
+    const found = load.kind === 'id' ? new Map(rows.map((r) => [r.id as string, r])) : groupBy(rows, lookup);
+    for (const key of keyList) {
+      // What the loader answered already stays its answer.
+      if (primed.has(key)) continue;
+      const value = found.get(key) ?? (load.kind === 'id' ? null : []);
+      narrowed.loader.prime(key, value);
+      primed.set(key, value);
     }
   }
 

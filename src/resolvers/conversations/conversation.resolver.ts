@@ -6,6 +6,7 @@ import * as conversations from '../../services/conversations';
 import type { MessageAddedEvent } from '../../services/conversations';
 import { Parent } from '../../schema/common';
 import { ConversationConnection, ConversationsArgs, MessageAddedPayload, MessageConnection, MessagesArgs, PostMessageInput, StartConversationInput } from './conversations.types';
+import type { Loaded } from '../../core/orm/loaders';
 
 @Resolver(() => Conversation)
 export class ConversationResolver {
@@ -20,7 +21,7 @@ export class ConversationResolver {
   }
 
   @FieldResolver(() => [ConversationParticipant])
-  participants(@Parent() conversation: Conversation, @Ctx() ctx: RequestContext): Promise<ConversationParticipant[]> {
+  participants(@Parent() conversation: Conversation, @Ctx() ctx: RequestContext): Loaded<ConversationParticipant[]> {
     return conversations.conversationParticipants(ctx, conversation.id);
   }
 

@@ -11,6 +11,7 @@ import {
 import { DecimalScalar } from '../../schema/scalars';
 import { Parent } from '../../schema/common';
 import { Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
+import type { Loaded } from '../../core/orm/loaders';
 
 @Resolver(() => Budget)
 export class BudgetResolver {
@@ -25,7 +26,7 @@ export class BudgetResolver {
   }
 
   @FieldResolver(() => [BudgetAllocation])
-  allocations(@Parent('id') budget: Budget, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<BudgetAllocation[]> {
+  allocations(@Parent('id') budget: Budget, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Loaded<BudgetAllocation[]> {
     return csr.budgetAllocations(ctx, budget.id, fields);
   }
 
@@ -58,7 +59,7 @@ export class ExpenseResolver {
   }
 
   @FieldResolver(() => BudgetAllocation, { nullable: true })
-  allocation(@Parent('allocationId') expense: Expense, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<BudgetAllocation | null> {
+  allocation(@Parent('allocationId') expense: Expense, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Loaded<BudgetAllocation | null> {
     return csr.allocationById(ctx, expense.allocationId, fields);
   }
 

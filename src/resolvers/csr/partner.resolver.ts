@@ -6,6 +6,7 @@ import * as csr from '../../services/csr';
 import { CreatePartnerInput, PartnerConnection, PartnersArgs, UpdatePartnerInput } from './csr.types';
 import { Parent } from '../../schema/common';
 import { SelectedNodes, type FieldSelection } from '../../schema/selection';
+import type { Loaded } from '../../core/orm/loaders';
 
 @Resolver(() => Partner)
 export class PartnerResolver {
@@ -20,7 +21,7 @@ export class PartnerResolver {
   }
 
   @FieldResolver(() => [PartnerMember], { description: 'Users acting for this partner (recipients)' })
-  members(@Parent('id') partner: Partner, @Ctx() ctx: RequestContext): Promise<PartnerMember[]> {
+  members(@Parent('id') partner: Partner, @Ctx() ctx: RequestContext): Loaded<PartnerMember[]> {
     return csr.listPartnerMembers(ctx, partner.id);
   }
 

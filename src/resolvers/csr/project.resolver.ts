@@ -11,6 +11,7 @@ import {
 } from './csr.types';
 import { Parent } from '../../schema/common';
 import { Loads, Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
+import type { Loaded } from '../../core/orm/loaders';
 
 @Resolver(() => Project)
 export class ProjectResolver {
@@ -26,13 +27,13 @@ export class ProjectResolver {
 
   @FieldResolver(() => Partner, { nullable: true, description: 'The recipient partner' })
   @Loads(() => Partner, { byId: 'partnerId' })
-  partner(@Parent('partnerId') project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<Partner | null> {
+  partner(@Parent('partnerId') project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Loaded<Partner | null> {
     return csr.partnerById(ctx, project.partnerId, fields);
   }
 
   @FieldResolver(() => [Milestone])
   @Loads(() => Milestone, { manyBy: 'projectId' })
-  milestones(@Parent('id') project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<Milestone[]> {
+  milestones(@Parent('id') project: Project, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Loaded<Milestone[]> {
     return csr.projectMilestones(ctx, project.id, fields);
   }
 

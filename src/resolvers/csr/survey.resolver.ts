@@ -9,6 +9,7 @@ import {
 } from './csr.types';
 import { PageArgs, Parent } from '../../schema/common';
 import { Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
+import type { Loaded } from '../../core/orm/loaders';
 
 @Resolver(() => Survey)
 export class SurveyResolver {
@@ -61,7 +62,7 @@ export class KpiResolver {
   }
 
   @FieldResolver(() => [KpiMeasurement])
-  measurements(@Parent('id') kpi: Kpi, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<KpiMeasurement[]> {
+  measurements(@Parent('id') kpi: Kpi, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Loaded<KpiMeasurement[]> {
     return csr.kpiMeasurements(ctx, kpi.id, fields);
   }
 

@@ -8,6 +8,7 @@ import * as tenancy from '../../services/tenancy';
 import { AuthPayload } from '../identity/identity.types';
 import { AcceptInvitationInput, InvitationConnection, InvitationsArgs, InviteMemberInput } from './tenancy.types';
 import { Parent } from '../../schema/common';
+import type { Loaded } from '../../core/orm/loaders';
 
 @Resolver(() => Invitation)
 export class InvitationResolver {
@@ -27,7 +28,7 @@ export class InvitationResolver {
   }
 
   @FieldResolver(() => User, { nullable: true })
-  invitedBy(@Parent() invitation: Invitation, @Ctx() ctx: RequestContext): Promise<User | null> {
+  invitedBy(@Parent() invitation: Invitation, @Ctx() ctx: RequestContext): Loaded<User | null> {
     return tenancy.invitationInviter(ctx, invitation);
   }
 

@@ -25,6 +25,7 @@ import { inScope, projectScope, type ProjectScope } from '../csr';
 import { getFile } from '../files';
 import { notify } from '../notifications';
 import { MessageAdded } from './conversations.events';
+import type { Loaded } from '../../core/orm/loaders';
 
 export const MAX_SUBJECT_LENGTH = 200;
 export const MAX_BODY_LENGTH = 10_000;
@@ -122,7 +123,7 @@ export async function listConversations(ctx: RequestContext, args: ConversationL
   });
 }
 
-export function conversationParticipants(ctx: RequestContext, conversationId: string): Promise<ConversationParticipant[]> {
+export function conversationParticipants(ctx: RequestContext, conversationId: string): Loaded<ConversationParticipant[]> {
   return ctx.loaders.manyBy<ConversationParticipant>(ConversationParticipant, 'conversationId', conversationId);
 }
 

@@ -20,6 +20,7 @@ import { File } from '../../entities/files/file.entity';
 import { recordAudit } from '../audit';
 import { ExpenseApproved } from './csr.events';
 import { optionalText, positiveMoney, requiredText } from './csr.values';
+import type { Loaded } from '../../core/orm/loaders';
 
 // ---- Budgets and allocations ----
 
@@ -116,11 +117,11 @@ export function listBudgets(ctx: RequestContext, args: ListArgs) {
 }
 
 /** A budget's allocations; `select`: the fields the client asked for (the loader reads only those columns). */
-export function budgetAllocations(ctx: RequestContext, budgetId: string, select?: Iterable<string>): Promise<BudgetAllocation[]> {
+export function budgetAllocations(ctx: RequestContext, budgetId: string, select?: Iterable<string>): Loaded<BudgetAllocation[]> {
   return ctx.loaders.manyBy<BudgetAllocation>(BudgetAllocation, 'budgetId', budgetId, select);
 }
 
-export function allocationById(ctx: RequestContext, id: string, select?: Iterable<string>): Promise<BudgetAllocation | null> {
+export function allocationById(ctx: RequestContext, id: string, select?: Iterable<string>): Loaded<BudgetAllocation | null> {
   return ctx.loaders.byId<BudgetAllocation>(BudgetAllocation, id, select);
 }
 

@@ -8,6 +8,7 @@ import { Partner, PartnerMember, PartnerType } from '../../entities/csr/partner.
 import { Membership } from '../../entities/tenancy/membership.entity';
 import { recordAudit } from '../audit';
 import { diff, optionalText, requiredText } from './csr.values';
+import type { Loaded } from '../../core/orm/loaders';
 
 export interface PartnerInput {
   name?: string | null;
@@ -78,8 +79,8 @@ export async function getPartner(ctx: RequestContext, id: string): Promise<Partn
 
 /** The partner row of a project (for field resolvers: batched, no scope beyond the project's own). */
 /** `select`: the fields the caller will read (the loader then reads only those columns). */
-export function partnerById(ctx: RequestContext, id: string | null | undefined, select?: Iterable<string>): Promise<Partner | null> {
-  return id ? ctx.loaders.byId<Partner>(Partner, id, select) : Promise.resolve(null);
+export function partnerById(ctx: RequestContext, id: string | null | undefined, select?: Iterable<string>): Loaded<Partner | null> {
+  return id ? ctx.loaders.byId<Partner>(Partner, id, select) : null;
 }
 
 export function listPartners(ctx: RequestContext, args: ListArgs & { search?: string | null }) {
@@ -140,7 +141,7 @@ export async function unlinkPartnerMember(ctx: RequestContext, userId: string): 
   });
 }
 
-export function listPartnerMembers(ctx: RequestContext, partnerId: string): Promise<PartnerMember[]> {
+export function listPartnerMembers(ctx: RequestContext, partnerId: string): Loaded<PartnerMember[]> {
   requireTenant(ctx);
   return ctx.loaders.manyBy<PartnerMember>(PartnerMember, 'partnerId', assertId('partnerId', partnerId));
 }

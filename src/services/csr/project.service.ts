@@ -19,6 +19,7 @@ import { MilestoneUpdated } from './csr.events';
 import { assertInScope, projectScope, requireAllScope, type ProjectScope } from './csr.scope';
 import { datesInOrder, diff, optionalText, percentage, positiveMoney, requiredText } from './csr.values';
 import { assertRecipientPartner } from './partner.service';
+import type { Loaded } from '../../core/orm/loaders';
 
 export interface ProjectInput {
   title?: string | null;
@@ -281,7 +282,7 @@ export async function getMilestone(ctx: RequestContext, id: string): Promise<Mil
 
 /** Milestones of one project (a field of Project: the project is visible already; batched). */
 /** A project's milestones (the project was scoped when it was read); `select` as in partnerById. */
-export function projectMilestones(ctx: RequestContext, projectId: string, select?: Iterable<string>): Promise<Milestone[]> {
+export function projectMilestones(ctx: RequestContext, projectId: string, select?: Iterable<string>): Loaded<Milestone[]> {
   return ctx.loaders.manyBy<Milestone>(Milestone, 'projectId', projectId, select);
 }
 

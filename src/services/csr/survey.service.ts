@@ -15,6 +15,7 @@ import { Kpi, KpiMeasurement, QuestionType, Survey, SurveyQuestion, SurveyRespon
 import { recordAudit } from '../audit';
 import { assertInScope, projectScope, type ProjectScope } from './csr.scope';
 import { measure, optionalText, requiredText } from './csr.values';
+import type { Loaded } from '../../core/orm/loaders';
 
 export interface QuestionInput {
   key: string;
@@ -248,6 +249,6 @@ export function listKpis(ctx: RequestContext, args: ListArgs) {
 }
 
 /** A KPI's measurements; `select`: the fields the client asked for (the loader reads only those columns). */
-export function kpiMeasurements(ctx: RequestContext, kpiId: string, select?: Iterable<string>): Promise<KpiMeasurement[]> {
+export function kpiMeasurements(ctx: RequestContext, kpiId: string, select?: Iterable<string>): Loaded<KpiMeasurement[]> {
   return ctx.loaders.manyBy<KpiMeasurement>(KpiMeasurement, 'kpiId', kpiId, select);
 }

@@ -74,7 +74,7 @@ async function inTenant<T>(app: AppDeps, organizationId: string, info: RequestIn
 }
 
 async function findFile(app: AppDeps, target: SignedFileTarget, info: RequestInfo): Promise<File> {
-  const file = await inTenant(app, target.organizationId, info, (ctx) => ctx.loaders.byId<File>(File, target.fileId));
+  const file = await inTenant(app, target.organizationId, info, async (ctx) => ctx.loaders.byId<File>(File, target.fileId));
   if (!file) throw new FileRequestRefused(404, 'NOT_FOUND', 'File not found');
   return file;
 }

@@ -24,6 +24,7 @@ import { notify } from '../notifications';
 import { findUserByEmail, openSession, type AuthPayload } from '../identity';
 import { assertId, isUuid } from '../../core/ids';
 import { queueMessage } from '../../jobs';
+import type { Loaded } from '../../core/orm/loaders';
 
 export const INVITATION_TTL_MS = 7 * 86400_000;
 
@@ -166,8 +167,8 @@ export async function invitationRoles(ctx: RequestContext, inv: Pick<Invitation,
   return roles.filter((r): r is Role => r !== null);
 }
 
-export function invitationInviter(ctx: RequestContext, inv: Pick<Invitation, 'invitedById'>): Promise<User | null> {
-  return inv.invitedById ? ctx.loaders.byId<User>(User, inv.invitedById) : Promise.resolve(null);
+export function invitationInviter(ctx: RequestContext, inv: Pick<Invitation, 'invitedById'>): Loaded<User | null> {
+  return inv.invitedById ? ctx.loaders.byId<User>(User, inv.invitedById) : null;
 }
 
 async function loadInvitation(em: EntityManager, id: string): Promise<Invitation> {

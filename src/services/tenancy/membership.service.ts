@@ -18,6 +18,7 @@ import {
 import type { Role } from '../../entities/access/role.entity';
 import { recordAudit } from '../audit';
 import { assertId } from '../../core/ids';
+import type { Loaded } from '../../core/orm/loaders';
 
 export function listMembers(ctx: RequestContext, args: ListArgs) {
   requireTenant(ctx);
@@ -30,7 +31,7 @@ export function listMembers(ctx: RequestContext, args: ListArgs) {
 }
 
 /** The member's user (batched per level). */
-export function memberUser(ctx: RequestContext, membership: Pick<Membership, 'userId'>): Promise<User | null> {
+export function memberUser(ctx: RequestContext, membership: Pick<Membership, 'userId'>): Loaded<User | null> {
   return ctx.loaders.byId<User>(User, membership.userId);
 }
 
