@@ -192,14 +192,6 @@ function loadsWithPage(select: Iterable<string> | undefined, columns: string[] |
   return select.loads.filter((load) => has(load.kind === 'id' ? load.property : 'id'));
 }
 
-/** The keys a load was read for: the page rows' ids it refers to, or their own ids. */
-function keysOf(rows: Row[], load: NodeLoad): string[] {
-  if (load.kind === 'many') return rows.map((r) => r.id as string);
-  const keys = new Set<string>();
-  for (const r of rows) if (typeof r[load.property] === 'string') keys.add(r[load.property] as string);
-  return [...keys];
-}
-
 export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClass, req: ConnectionRequest) {
   const shape = shapeOf(db, entity);
   const columnOf = shape.columnOf;
@@ -236,7 +228,7 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
         load.kind === 'id'
           ? selectForPage(db, load.entity, 'id', { sql, bindings, property: load.property }, { columns: loadColumns })
           : selectForPage(db, load.entity, columnsOf(db, load.entity)[load.property], { sql, bindings, property: 'id' }, { columns: loadColumns, orderById: true }),
-      pageRows.then((rows) => keysOf(rows, load)),
+      load.kind === 'many' ? pageRows.then((rows) => rows.map((r) => r.id as string)) : undefined,
     ),
   );
   const rows = shape.hydrate(await pageRows, columns);

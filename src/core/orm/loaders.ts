@@ -67,29 +67,26 @@ export class Loaders {
 
   /**
    * Rows read for the loader byId (or manyBy on `load.property`) would use with this selection:
-   * the loader answers these keys from them without a batch of its own. `read(columns)` reads them
-   * with that loader's select list (called at once, so that it goes in the current round trip);
-   * `keys`: every key they were read for (a key without a row gets null, or no rows). Keys the
-   * loader has already are left as they are.
+   * the loader answers from them, as they are, without a batch of its own. `read(columns)` reads
+   * them with that loader's select list (called at once, so that it goes in the current round
+   * trip). byId: each row under its id (an id without a row is left to the loader); manyBy: `keys`
+   * are the values they were read for, each with its rows (none: an empty list).
    */
-  async prime(load: { entity: EntityClass; kind: 'id' | 'many'; property: string; select?: Iterable<string> }, read: (columns: string[] | undefined) => Promise<Row[]>, keys: Promise<readonly string[]>): Promise<void> {
+  async prime(load: { entity: EntityClass; kind: 'id' | 'many'; property: string; select?: Iterable<string> }, read: (columns: string[] | undefined) => Promise<Row[]>, keys?: Promise<readonly string[]>): Promise<void> {
     const lookup = load.kind === 'id' ? 'id' : load.property;
     const narrowed = this.selection(load.entity, load.select, lookup);
     const read$ = read(narrowed.columns);
-    const [rows, keyList] = [shapeOf(this.db, load.entity).hydrate(await read$, narrowed.columns), await keys];
+    const [rows, keyList] = [shapeOf(this.db, load.entity).hydrate(await read$, narrowed.columns), (await keys) ?? []];
     narrowed.loader ??=
       load.kind === 'id'
         ? this.loader(narrowed.loaderKey, (ids) => this.rowsById(load.entity, narrowed.columns, ids))
         : this.loader(narrowed.loaderKey, (values) => this.rowsGroupedBy(load.entity, lookup, narrowed.columns, values));
     let primed = this.primed.get(narrowed.loader);
     if (!primed) this.primed.set(narrowed.loader, (primed = new Map()));
-    const found = load.kind === 'id' ? new Map(rows.map((r) => [r.id as string, r])) : groupBy(rows, lookup);
-    for (const key of keyList) {
-      // What the loader answered already stays its answer.
-      if (primed.has(key)) continue;
-      const value = found.get(key) ?? (load.kind === 'id' ? null : []);
-      narrowed.loader.prime(key, value);
-      primed.set(key, value);
+    if (load.kind === 'id') for (const row of rows) primed.set(row.id as string, row);
+    else {
+      const groups = groupBy(rows, lookup);
+      for (const key of keyList) primed.set(key, groups.get(key) ?? []);
     }
   }
 

@@ -25,7 +25,8 @@ interface Shape {
   /**
    * The select list for only these properties (plus `also` and the id), or null when one is not a
    * column (a relation or computed field, whose resolver may need any column: then everything is
-   * read). A field resolver named after a column reads that column only (Employee.salary).
+   * read). A field resolver named after a column reads that column only (Employee.salary). The
+   * same array for the same `props` object: do not change it.
    */
   narrow: (props: Iterable<string>, also?: string[]) => string[] | null;
 }
@@ -50,19 +51,34 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
     const dateProps = meta.props
       .filter((p) => columnOf[p.name] && (p.runtimeType === 'Date' || /timestamp|datetime/i.test(p.columnTypes?.[0] ?? '')))
       .map((p) => p.name);
+    // Select lists are the same arrays request after request (narrow keeps them): their timestamps are found once.
+    const datesOf = new WeakMap<string[], string[]>();
     const hydrate = (rows: Row[], columns?: string[]) => {
-      const dates = columns ? dateProps.filter((p) => columns.some((c) => c === p || c.endsWith(` as ${p}`))) : dateProps;
+      let dates = columns ? datesOf.get(columns) : dateProps;
+      if (!dates) datesOf.set(columns!, (dates = dateProps.filter((p) => columns!.some((c) => c === p || c.endsWith(` as ${p}`)))));
       if (dates.length) for (const row of rows) for (const p of dates) if (typeof row[p] === 'string') row[p] = new Date(row[p] as string);
       return rows;
     };
     const selectOf = (prop: string) => (prop === columnOf[prop] ? prop : `${columnOf[prop]} as ${prop}`);
+    // Per selection (a field node's set, the same for every request of an operation) and `also`.
+    const narrowed = new WeakMap<object, Map<string, string[] | null>>();
     const narrow = (props: Iterable<string>, also: string[] = []) => {
-      const wanted = new Set(['id', ...also]);
-      for (const prop of props) {
-        if (!columnOf[prop] || hidden.has(prop)) return null;
-        wanted.add(prop);
+      let byAlso = narrowed.get(props);
+      if (!byAlso) narrowed.set(props, (byAlso = new Map()));
+      const key = also.join(',');
+      let list = byAlso.get(key);
+      if (list === undefined) {
+        const wanted = new Set(['id', ...also]);
+        for (const prop of props) {
+          if (!columnOf[prop] || hidden.has(prop)) {
+            byAlso.set(key, (list = null));
+            return list;
+          }
+          wanted.add(prop);
+        }
+        byAlso.set(key, (list = [...wanted].map(selectOf)));
       }
-      return [...wanted].map(selectOf);
+      return list;
     };
     shape = { table: meta.tableName, tenant: entity.prototype instanceof TenantEntity, columns, columnOf, hydrate, narrow };
     shapes.set(entity, shape);
