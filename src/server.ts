@@ -26,6 +26,9 @@ import { jitGateway } from './core/http/jit-executor';
 import { buildSchema } from './schema/build-schema';
 import { httpRoutes } from './resolvers';
 
+/** `application/json`, with or without parameters (charset), in any case. */
+const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
+
 const transactionPerRequest: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {
@@ -96,7 +99,8 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
       res.locals.route = '/graphql';
       next();
     },
-    express.json({ limit: config.bodyLimitBytes }),
+    // The media type checked without a full content-type parse (Apollo parses it again anyway).
+    express.json({ limit: config.bodyLimitBytes, type: (req) => JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '') }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;

@@ -135,8 +135,10 @@ function callFieldResolversDirectly(schema: GraphQLSchema): void {
     const get = getters as ParamGetter[];
     field.resolve = (root, args, context, info) => {
       const data = { root, args, context, info };
-      const params = get.map((g) => g(data));
-      return params.some((p) => p instanceof Promise) ? Promise.all(params).then((values) => method.apply(instance, values)) : method.apply(instance, params);
+      const params: unknown[] = new Array(get.length);
+      let pending = false;
+      for (let i = 0; i < get.length; i++) if ((params[i] = get[i](data)) instanceof Promise) pending = true;
+      return pending ? Promise.all(params).then((values) => method.apply(instance, values)) : method.apply(instance, params);
     };
   }
 }

@@ -12,12 +12,18 @@ import { columnsOf, selectByKeys, shapeOf } from './rows';
 
 type EntityClass = abstract new (...args: never[]) => object;
 type Row = Record<string, unknown>;
+/** A loader, and the values a list page primed it with (see prime), handed out as they are. */
+interface Loader {
+  batches: DataLoader<string, unknown>;
+  primed?: Map<string, unknown>;
+}
+
 interface Narrowed {
   columns?: string[];
   /** The loader of this entity, lookup and selection. */
   loaderKey: string;
   /** That loader, once this selection has used it. */
-  loader?: DataLoader<string, unknown>;
+  loader?: Loader;
 }
 
 /** Rows by the value of `property`, each group in the rows' order. */
@@ -36,9 +42,7 @@ function groupBy(rows: Row[], property: string): Map<string, Row[]> {
 export type Loaded<T> = T | Promise<T>;
 
 export class Loaders {
-  private readonly loaders = new Map<string, DataLoader<string, unknown>>();
-  /** Per loader, the values it was primed with, handed out as they are. */
-  private readonly primed = new WeakMap<DataLoader<string, unknown>, Map<string, unknown>>();
+  private readonly loaders = new Map<string, Loader>();
   /** Per selection (a field node's set) and entity, then per lookup (id or grouping property). */
   private readonly narrowed = new WeakMap<object, Map<EntityClass, Map<string, Narrowed>>>();
   private readonly everyColumn = new Map<EntityClass, Map<string, Narrowed>>();
@@ -60,9 +64,9 @@ export class Loaders {
   }
 
   /** A primed value as it is (a list's rows resolve without a promise each), else the loader's promise. */
-  private load(loader: DataLoader<string, unknown>, key: string): Loaded<unknown> {
-    const primed = this.primed.get(loader);
-    return primed?.has(key) ? primed.get(key) : loader.load(key);
+  private load(loader: Loader, key: string): Loaded<unknown> {
+    const primed = loader.primed?.get(key);
+    return primed !== undefined ? primed : loader.batches.load(key);
   }
 
   /**
@@ -81,8 +85,7 @@ export class Loaders {
       load.kind === 'id'
         ? this.loader(narrowed.loaderKey, (ids) => this.rowsById(load.entity, narrowed.columns, ids))
         : this.loader(narrowed.loaderKey, (values) => this.rowsGroupedBy(load.entity, lookup, narrowed.columns, values));
-    let primed = this.primed.get(narrowed.loader);
-    if (!primed) this.primed.set(narrowed.loader, (primed = new Map()));
+    const primed = (narrowed.loader.primed ??= new Map());
     if (load.kind === 'id') for (const row of rows) primed.set(row.id as string, row);
     else {
       const groups = groupBy(rows, lookup);
@@ -125,10 +128,10 @@ export class Loaders {
   }
 
   /** The request's loader under `key`, made with `batch` the first time. */
-  private loader(key: string, batch: (keys: readonly string[]) => Promise<unknown[]>): DataLoader<string, unknown> {
+  private loader(key: string, batch: (keys: readonly string[]) => Promise<unknown[]>): Loader {
     let loader = this.loaders.get(key);
     if (!loader) {
-      loader = new DataLoader(batch, { maxBatchSize: 1000 });
+      loader = { batches: new DataLoader(batch, { maxBatchSize: 1000 }) };
       this.loaders.set(key, loader);
     }
     return loader;
