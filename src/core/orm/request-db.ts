@@ -3,12 +3,12 @@
  * request's first statement, whose `app.*` settings (transaction-local) drive row-level security.
  * BEGIN, that opening statement and the first statements the request queues travel in one round
  * trip; a request may even run on an assumed caller until that round trip confirms it (assume).
- * Reads run on the connection as they
- * come; the first write, or the first use of the EntityManager, binds a knex transaction (and the
- * EntityManager) to the same transaction. Each mutation runs in a nested transaction (a
- * savepoint), so a failed mutation leaves nothing half-written while the security events recorded
- * beside it still commit. A transaction that only read is committed by the next request's first
- * round trip when one comes within a few milliseconds (see commitWithNextRequest).
+ * Reads run on the connection as they come; the first write, or the first use of the
+ * EntityManager, binds a knex transaction (and the EntityManager) to the same transaction. Each
+ * mutation runs in a nested transaction (a savepoint), so a failed mutation leaves nothing
+ * half-written while the security events recorded beside it still commit. A transaction that only
+ * read is committed by the next request's first round trip when one comes within a few
+ * milliseconds (see commitWithNextRequest).
  */
 import { createHash } from 'node:crypto';
 import { knex, PostgreSqlKnexDialect, type EntityManager, type Knex, type MetadataStorage, type MikroORM } from '@mikro-orm/postgresql';
