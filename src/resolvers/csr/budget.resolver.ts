@@ -10,7 +10,7 @@ import {
 } from './csr.types';
 import { DecimalScalar } from '../../schema/scalars';
 import { Parent } from '../../schema/common';
-import { Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
+import { Loads, Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
 import type { Loaded } from '../../core/orm/loaders';
 
 @Resolver(() => Budget)
@@ -26,6 +26,7 @@ export class BudgetResolver {
   }
 
   @FieldResolver(() => [BudgetAllocation])
+  @Loads(() => BudgetAllocation, { manyBy: 'budgetId' })
   allocations(@Parent('id') budget: Budget, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Loaded<BudgetAllocation[]> {
     return csr.budgetAllocations(ctx, budget.id, fields);
   }
@@ -59,6 +60,7 @@ export class ExpenseResolver {
   }
 
   @FieldResolver(() => BudgetAllocation, { nullable: true })
+  @Loads(() => BudgetAllocation, { byId: 'allocationId' })
   allocation(@Parent('allocationId') expense: Expense, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Loaded<BudgetAllocation | null> {
     return csr.allocationById(ctx, expense.allocationId, fields);
   }

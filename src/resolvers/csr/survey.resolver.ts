@@ -8,7 +8,7 @@ import {
   SurveyConnection, SurveyResponseConnection, SurveysArgs,
 } from './csr.types';
 import { PageArgs, Parent } from '../../schema/common';
-import { Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
+import { Loads, Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
 import type { Loaded } from '../../core/orm/loaders';
 
 @Resolver(() => Survey)
@@ -62,6 +62,7 @@ export class KpiResolver {
   }
 
   @FieldResolver(() => [KpiMeasurement])
+  @Loads(() => KpiMeasurement, { manyBy: 'kpiId' })
   measurements(@Parent('id') kpi: Kpi, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Loaded<KpiMeasurement[]> {
     return csr.kpiMeasurements(ctx, kpi.id, fields);
   }
