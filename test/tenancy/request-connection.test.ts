@@ -15,6 +15,8 @@ import { startTestApi, type TestApi } from '../support/api';
 import { ormConfig } from '../../mikro-orm.config';
 import { AssumptionRefuted, RequestDb, sqlBuilder, type FirstStatement } from '../../src/core/orm/request-db';
 import { Project } from '../../src/entities/csr/project.entity';
+import { Partner } from '../../src/entities/csr/partner.entity';
+import { buildConnection, NodeSelection } from '../../src/core/orm/connection';
 
 let api: TestApi;
 let orm: MikroORM;
@@ -355,4 +357,30 @@ test('a refuted assumption: the statements sent with it get no rows, its writes 
   await db.finish(true);
   await assert.rejects(db.restart(), /Only a request whose assumption was refuted/);
   assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
+});
+
+test('a page whose statement fails fails its list alone: the loads that went with it fail with it, and no rejection goes unhandled', async () => {
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    const select = new NodeSelection(['id', 'title', 'partnerId']);
+    select.loads.push({ entity: Partner, kind: 'id', property: 'partnerId', select: new Set(['id', 'name']) });
+    const db = new RequestDb(orm, { organizationId: acme });
+    await assert.rejects(buildConnection(db, Project, { first: 5, select, where: (qb) => qb.whereRaw('1 / (id is null)::int = 1') }), /division by zero/);
+    await db.finish(true);
+    // The same list without the failing condition: the page and its partners in one round trip.
+    const { value, roundTrips } = await roundTripsDuring(() =>
+      inRequest({ organizationId: acme }, async (page) => {
+        const list = await buildConnection<{ partnerId: string | null }>(page, Project, { first: 5, select });
+        return Promise.all(list.edges.map((e) => (e.node.partnerId ? page.loaders.byId<{ name: string }>(Partner, e.node.partnerId, new Set(['id', 'name'])) : null)));
+      }),
+    );
+    assert.ok(value.some((partner) => partner?.name), JSON.stringify(value));
+    assert.equal(roundTrips, 1);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', record);
+  }
 });

@@ -231,8 +231,9 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
       load.kind === 'many' ? pageRows.then((rows) => rows.map((r) => r.id as string)) : undefined,
     ),
   );
-  const rows = shape.hydrate(await pageRows, columns);
-  await Promise.all(primed);
+  // Awaited together, so that when the page fails, the loads failing with it are handled too.
+  const [pageResult] = await Promise.all([pageRows, ...primed]);
+  const rows = shape.hydrate(pageResult, columns);
 
   const cursorOf = (node: Row) => encodeCursor(orderProps.map((p) => node[p]));
   const count = () =>

@@ -79,8 +79,9 @@ export class Loaders {
   async prime(load: { entity: EntityClass; kind: 'id' | 'many'; property: string; select?: Iterable<string> }, read: (columns: string[] | undefined) => Promise<Row[]>, keys?: Promise<readonly string[]>): Promise<void> {
     const lookup = load.kind === 'id' ? 'id' : load.property;
     const narrowed = this.selection(load.entity, load.select, lookup);
-    const read$ = read(narrowed.columns);
-    const [rows, keyList] = [shapeOf(this.db, load.entity).hydrate(await read$, narrowed.columns), (await keys) ?? []];
+    // Awaited together: if the page fails, `keys` fails with it, and that is handled here too.
+    const [found, keyList = []] = await Promise.all([read(narrowed.columns), keys]);
+    const rows = shapeOf(this.db, load.entity).hydrate(found, narrowed.columns);
     narrowed.loader ??=
       load.kind === 'id'
         ? this.loader(narrowed.loaderKey, (ids) => this.rowsById(load.entity, narrowed.columns, ids))
