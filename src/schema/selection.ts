@@ -23,15 +23,19 @@ function collect(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, in
   }
 }
 
+/** Names of the fields selected in these selection sets, into `into` (__typename left out). */
+function selectedIn<S extends Set<string>>(sets: (SelectionSetNode | undefined)[], info: GraphQLResolveInfo, into: S): S {
+  const seen = new Set<string>();
+  for (const set of sets) collect(set, info, into, seen);
+  into.delete('__typename');
+  return into;
+}
+
 export function selectedFields(info: GraphQLResolveInfo): FieldSelection {
   const first = info.fieldNodes[0];
   let fields = cache.get(first);
   if (!fields) {
-    const into = new Set<string>();
-    const seen = new Set<string>();
-    for (const node of info.fieldNodes) collect(node.selectionSet, info, into, seen);
-    into.delete('__typename');
-    fields = into;
+    fields = selectedIn(info.fieldNodes.map((node) => node.selectionSet), info, new Set<string>());
     cache.set(first, fields);
   }
   return fields;
@@ -117,14 +121,11 @@ export function selectedNodeProps(info: GraphQLResolveInfo, nodeType: Function):
   const first = info.fieldNodes[0];
   let props = nodeCache.get(first);
   if (!props) {
-    const fields = new Set<string>();
-    const seen = new Set<string>();
     const nodeSets: SelectionSetNode[] = [];
     for (const node of info.fieldNodes) {
       for (const edges of fieldsNamed(node.selectionSet, 'edges', info)) nodeSets.push(...fieldsNamed(edges, 'node', info));
     }
-    for (const nodeSet of nodeSets) collect(nodeSet, info, fields, seen);
-    fields.delete('__typename');
+    const fields = selectedIn(nodeSets, info, new Set<string>());
     const declared = declaredOf(nodeType);
     props = new NodeSelection();
     for (const field of fields) {
@@ -132,10 +133,7 @@ export function selectedNodeProps(info: GraphQLResolveInfo, nodeType: Function):
       for (const prop of reads ?? [field]) props.add(prop);
       if (!loads) continue;
       // The same fields @Selected() gives the resolver (the same columns, so the same loader).
-      const select = new Set<string>();
-      const seenHere = new Set<string>();
-      for (const nodeSet of nodeSets) for (const set of fieldsNamed(nodeSet, field, info)) collect(set, info, select, seenHere);
-      select.delete('__typename');
+      const select = selectedIn(nodeSets.flatMap((nodeSet) => fieldsNamed(nodeSet, field, info)), info, new Set<string>());
       props.loads.push({ entity: loads.entity(), kind: loads.kind, property: loads.property, select });
     }
     nodeCache.set(first, props);

@@ -5,7 +5,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { badInput } from '../errors';
 import { sqlBuilder, type RequestDb } from './request-db';
-import { columnsOf, scopedSelect, selectForPage, shapeOf } from './rows';
+import { columnsOf, scopedSelect, selectForPage, selectsProperty, shapeOf } from './rows';
 
 type EntityClass = abstract new (...args: never[]) => object;
 type Row = Record<string, unknown>;
@@ -188,8 +188,7 @@ export function connectionOf<T>(rows: T[], page: { first: number; after?: string
 /** The loads a page can run with it: those whose key its select list has (every column when it is not narrowed). */
 function loadsWithPage(select: Iterable<string> | undefined, columns: string[] | undefined): NodeLoad[] {
   if (!(select instanceof NodeSelection)) return [];
-  const has = (prop: string) => !columns || columns.some((c) => c === prop || c.endsWith(` as ${prop}`));
-  return select.loads.filter((load) => has(load.kind === 'id' ? load.property : 'id'));
+  return select.loads.filter((load) => selectsProperty(columns, load.kind === 'id' ? load.property : 'id'));
 }
 
 export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClass, req: ConnectionRequest) {

@@ -51,16 +51,12 @@ export class Loaders {
 
   /** The row of `entity` with this id, or null (also for another tenant's id, or a malformed one). */
   byId<T = Row>(entity: EntityClass, id: string, select?: Iterable<string>): Loaded<T | null> {
-    const narrowed = this.selection(entity, select, 'id');
-    narrowed.loader ??= this.loader(narrowed.loaderKey, (ids) => this.rowsById(entity, narrowed.columns, ids));
-    return this.load(narrowed.loader, id) as Loaded<T | null>;
+    return this.load(this.loaderFor(entity, this.selection(entity, select, 'id'), 'id'), id) as Loaded<T | null>;
   }
 
   /** Every row of `entity` whose `property` equals `value` (one-to-many), in creation order. */
   manyBy<T = Row>(entity: EntityClass, property: string, value: string, select?: Iterable<string>): Loaded<T[]> {
-    const narrowed = this.selection(entity, select, property);
-    narrowed.loader ??= this.loader(narrowed.loaderKey, (values) => this.rowsGroupedBy(entity, property, narrowed.columns, values));
-    return this.load(narrowed.loader, value) as Loaded<T[]>;
+    return this.load(this.loaderFor(entity, this.selection(entity, select, property), property), value) as Loaded<T[]>;
   }
 
   /** A primed value as it is (a list's rows resolve without a promise each), else the loader's promise. */
@@ -82,11 +78,7 @@ export class Loaders {
     // Awaited together: if the page fails, `keys` fails with it, and that is handled here too.
     const [found, keyList = []] = await Promise.all([read(narrowed.columns), keys]);
     const rows = shapeOf(this.db, load.entity).hydrate(found, narrowed.columns);
-    narrowed.loader ??=
-      load.kind === 'id'
-        ? this.loader(narrowed.loaderKey, (ids) => this.rowsById(load.entity, narrowed.columns, ids))
-        : this.loader(narrowed.loaderKey, (values) => this.rowsGroupedBy(load.entity, lookup, narrowed.columns, values));
-    const primed = (narrowed.loader.primed ??= new Map());
+    const primed = (this.loaderFor(load.entity, narrowed, lookup).primed ??= new Map());
     if (load.kind === 'id') for (const row of rows) primed.set(row.id as string, row);
     else {
       const groups = groupBy(rows, lookup);
@@ -128,13 +120,16 @@ export class Loaders {
     return narrowed;
   }
 
-  /** The request's loader under `key`, made with `batch` the first time. */
-  private loader(key: string, batch: (keys: readonly string[]) => Promise<unknown[]>): Loader {
-    let loader = this.loaders.get(key);
+  /** The selection's loader (by id, or grouped by `lookup`): the request's loader under its key, made the first time. */
+  private loaderFor(entity: EntityClass, narrowed: Narrowed, lookup: string): Loader {
+    if (narrowed.loader) return narrowed.loader;
+    let loader = this.loaders.get(narrowed.loaderKey);
     if (!loader) {
-      loader = { batches: new DataLoader(batch, { maxBatchSize: 1000 }) };
-      this.loaders.set(key, loader);
+      const { columns } = narrowed;
+      const batch = lookup === 'id' ? (ids: readonly string[]) => this.rowsById(entity, columns, ids) : (values: readonly string[]) => this.rowsGroupedBy(entity, lookup, columns, values);
+      loader = { batches: new DataLoader<string, unknown>(batch, { maxBatchSize: 1000 }) };
+      this.loaders.set(narrowed.loaderKey, loader);
     }
-    return loader;
+    return (narrowed.loader = loader);
   }
 }

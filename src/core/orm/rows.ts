@@ -33,6 +33,9 @@ interface Shape {
 
 const shapes = new WeakMap<EntityClass, Shape>();
 
+/** Whether a select list (as Shape.narrow makes it; every column when absent) reads this property. */
+export const selectsProperty = (columns: string[] | undefined, prop: string) => !columns || columns.some((c) => c === prop || c.endsWith(` as ${prop}`));
+
 export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
   let shape = shapes.get(entity);
   if (!shape) {
@@ -55,7 +58,7 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
     const datesOf = new WeakMap<string[], string[]>();
     const hydrate = (rows: Row[], columns?: string[]) => {
       let dates = columns ? datesOf.get(columns) : dateProps;
-      if (!dates) datesOf.set(columns!, (dates = dateProps.filter((p) => columns!.some((c) => c === p || c.endsWith(` as ${p}`)))));
+      if (!dates) datesOf.set(columns!, (dates = dateProps.filter((p) => selectsProperty(columns, p))));
       if (dates.length) for (const row of rows) for (const p of dates) if (typeof row[p] === 'string') row[p] = new Date(row[p] as string);
       return rows;
     };
