@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { ShutdownSequence } from '../../src/core/lifecycle/shutdown';
 import { createLogger } from '../../src/core/observability/logger';
+import { startFlags } from '../../scripts/start-flags';
 
 const adminUrl = process.env.TESSERA_TEST_ADMIN_URL!;
 const dbName = `tessera_t_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -58,7 +59,8 @@ interface Server {
 
 async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'src', 'main.js')], {
+  // As npm start runs it, with its Node flags.
+  const child = spawn(process.execPath, [...startFlags(process.cwd()), join(process.cwd(), 'dist', 'src', 'main.js')], {
     env: {
       ...process.env,
       DATABASE_URL: ownerUrl,
