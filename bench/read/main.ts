@@ -8,13 +8,15 @@
  *    shield, tenant filter and RLS as the app role, query limits, rate limiting with a ceiling
  *    high enough not to refuse the load, workers in another process), PostGraphile 5 (bench/peers),
  *    and the floor (bench/read/floor-server.ts), all three on the Node that runs this script (the
- *    project's pinned one under `npm run`), so the runtime is the same for every participant.
+ *    project's pinned one under `npm run`) with the V8 flags `npm start` gives Tessera, so the
+ *    runtime is the same for every participant.
  * 3. Each workload's responses are compared (the same rows, the same values), then measured with
- *    wrk at a fixed concurrency, A B C A B C …, after a warm-up; per round: req/s, p50/p99
- *    latency, Node and PostgreSQL CPU per request, statements per request.
+ *    wrk at a fixed concurrency, A B C A B C …, after a warm-up (BENCH_WARMUP seconds each, long
+ *    enough for V8's optimizing tier); per round: req/s, p50/p99 latency, Node and PostgreSQL CPU
+ *    per request, statements per request.
  * 4. Writes: createMilestone + approveMilestone through Tessera, req/s and statements each.
  *
- * Env: BENCH_SECONDS (per round, 8), BENCH_ROUNDS (3), BENCH_CONNECTIONS (8), BENCH_PROJECTS
+ * Env: BENCH_SECONDS (per round, 8), BENCH_ROUNDS (3), BENCH_WARMUP (per participant, 20), BENCH_CONNECTIONS (8), BENCH_PROJECTS
  * (per tenant, 5000), BENCH_MUTATIONS (of each kind, 300), BENCH_PROFILE (1: CPU profile of Tessera),
  * BENCH_TOP_STATEMENTS (1: PostgreSQL's most expensive statements at the end), BENCH_WORKLOADS
  * (e.g. deals,writes: only those).
@@ -32,6 +34,7 @@ import { connectApp } from '../../src/app';
 import { DEMO_PASSWORD, demoEmail, seedDemo } from '../../src/seed';
 import { writeDataset } from './dataset';
 import { freshBenchDatabase } from '../support/bench-database';
+import { startFlags } from '../../scripts/start-flags';
 import { median, post, postgresCpuSeconds, postmasterPid, processCpuSeconds, runWrk, statementsExecuted, wrkScript, type HttpRequestSpec, type LoadResult } from './measure';
 import { WORKLOADS, type Workload } from './workloads';
 import { measureWrites } from './writes';
@@ -43,6 +46,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 5000);
 const MUTATIONS = Number(process.env.BENCH_MUTATIONS ?? 300);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+
 
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -210,12 +215,14 @@ async function main(): Promise<void> {
 
     // BENCH_PROFILE=1: a CPU profile of the Tessera process under .tmp/bench-read/profiles.
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(work, 'profiles')}`] : [];
-    const tessera = await startProcess('Tessera', process.execPath, [...profile, join(ROOT, 'dist/src/main.js')], { ...env, PORT: String(await freePort()) }, /Tessera is ready/);
+    const flags = startFlags(ROOT);
+    console.log(`Every participant runs on Node ${process.versions.node}${flags.length ? ` with ${flags.join(' ')} (as npm start runs Tessera)` : ''}.`);
+    const tessera = await startProcess('Tessera', process.execPath, [...flags, ...profile, join(ROOT, 'dist/src/main.js')], { ...env, PORT: String(await freePort()) }, /Tessera is ready/);
     children.push(tessera.child);
     const postgraphile = await startProcess(
       'PostGraphile 5',
       process.execPath,
-      [join(PEERS, 'postgraphile-server.mjs')],
+      [...flags, join(PEERS, 'postgraphile-server.mjs')],
       { DATABASE_URL: appUrl, PORT: String(await freePort()), NODE_ENV: 'production' },
       /listening (\d+)/,
     );
@@ -227,7 +234,7 @@ async function main(): Promise<void> {
         variables: { input: { email: demoEmail(role, 'acme'), password: DEMO_PASSWORD } },
       }), {})) as { login: { accessToken: string; organization: { id: string } } }).login;
     const organizationId = (await login('csr_manager')).organization.id;
-    const floor = await startProcess('floor', process.execPath, [join(__dirname, 'floor-server.js')], { DATABASE_URL: ownerUrl, ORGANIZATION_ID: organizationId, PORT: String(await freePort()) }, /listening (\d+)/);
+    const floor = await startProcess('floor', process.execPath, [...flags, join(__dirname, 'floor-server.js')], { DATABASE_URL: ownerUrl, ORGANIZATION_ID: organizationId, PORT: String(await freePort()) }, /listening (\d+)/);
     children.push(floor.child);
     const pg = { adminUrl: ownerUrl, pid: postmasterPid(db.clusterDir) };
 
@@ -246,7 +253,7 @@ async function main(): Promise<void> {
       }
       console.log(`\n${workload.title}: all three return the same ${workload.describe(JSON.parse(reference))}`);
       const scripts = new Map(participants.map((p) => [p.name, wrkScript(work, `${workload.key}-${p.name.replace(/\W+/g, '-')}`, p.spec)]));
-      for (const p of participants) await runWrk({ script: scripts.get(p.name)!, url: p.spec.url, connections: CONNECTIONS, seconds: 3 });
+      for (const p of participants) await runWrk({ script: scripts.get(p.name)!, url: p.spec.url, connections: CONNECTIONS, seconds: WARMUP });
       const samples = new Map<string, Sample[]>(participants.map((p) => [p.name, []]));
       for (let round = 0; round < ROUNDS; round++) {
         for (const p of participants) {
