@@ -16,7 +16,7 @@
  *    per request, statements per request.
  * 4. Writes: createMilestone + approveMilestone through Tessera, req/s and statements each.
  *
- * Env: BENCH_SECONDS (per round, 8), BENCH_ROUNDS (3), BENCH_WARMUP (per participant, 20), BENCH_CONNECTIONS (8), BENCH_PROJECTS
+ * Env: BENCH_SECONDS (per round, 8), BENCH_ROUNDS (5), BENCH_WARMUP (per participant, 20), BENCH_CONNECTIONS (8), BENCH_PROJECTS
  * (per tenant, 5000), BENCH_MUTATIONS (of each kind, 300), BENCH_PROFILE (1: CPU profile of Tessera),
  * BENCH_TOP_STATEMENTS (1: PostgreSQL's most expensive statements at the end), BENCH_WORKLOADS
  * (e.g. deals,writes: only those).
@@ -42,7 +42,7 @@ import { measureWrites } from './writes';
 const ROOT = resolve(__dirname, '../../..');
 const PEERS = join(ROOT, 'bench/peers');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 5000);
 const MUTATIONS = Number(process.env.BENCH_MUTATIONS ?? 300);
