@@ -115,19 +115,19 @@ const nodeCache = new WeakMap<FieldNode, NodeSelection>();
 /**
  * The properties a connection's page must read for the fields selected on its nodes
  * (`edges { node { … } }`): each field itself, or what its resolver declared it reads of the row;
- * and what those resolvers declared they load.
+ * what those resolvers declared they load; and whether any cursor is selected.
  */
 export function selectedNodeProps(info: GraphQLResolveInfo, nodeType: Function): NodeSelection {
   const first = info.fieldNodes[0];
   let props = nodeCache.get(first);
   if (!props) {
-    const nodeSets: SelectionSetNode[] = [];
-    for (const node of info.fieldNodes) {
-      for (const edges of fieldsNamed(node.selectionSet, 'edges', info)) nodeSets.push(...fieldsNamed(edges, 'node', info));
-    }
+    const edgeSets = info.fieldNodes.flatMap((node) => fieldsNamed(node.selectionSet, 'edges', info));
+    const nodeSets = edgeSets.flatMap((edges) => fieldsNamed(edges, 'node', info));
     const fields = selectedIn(nodeSets, info, new Set<string>());
     const declared = declaredOf(nodeType);
     props = new NodeSelection();
+    const pageInfo = selectedIn(info.fieldNodes.flatMap((node) => fieldsNamed(node.selectionSet, 'pageInfo', info)), info, new Set<string>());
+    props.cursors = selectedIn(edgeSets, info, new Set<string>()).has('cursor') || pageInfo.has('startCursor') || pageInfo.has('endCursor');
     for (const field of fields) {
       const { reads, loads } = declared?.get(field) ?? {};
       for (const prop of reads ?? [field]) props.add(prop);

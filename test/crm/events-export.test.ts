@@ -9,7 +9,8 @@ import { parse } from 'csv-parse/sync';
 import { startTestApi, errorCode, type TestApi } from '../support/api';
 import { connectWs, record, sleep, type WsConnection } from '../support/ws';
 import {
-  BackgroundJobDocument, ConvertLeadDocument, CreateDealDocument, CreateLeadDocument, DealDocument, DealStageChangedDocument, DealsDocument, DealsNestedDocument, DealsWithLeadDocument,
+  BackgroundJobDocument, ConvertLeadDocument, CreateDealDocument, CreateLeadDocument, DealDocument, DealStageChangedDocument, DealsDocument, DealsNestedDocument,
+  DealsNestedPagedDocument, DealsWithLeadDocument,
   EmployeesDocument, ExportCustomersDocument, ExportDealsDocument, ExportLeadsDocument, FileDocument, LeadConvertedDocument,
   MoveDealToStageDocument, PipelinesDocument, WinDealDocument,
 } from '../__generated__/graphql';
@@ -220,11 +221,24 @@ describe('statement count', () => {
     const nested = await api.statementsDuring(() => api.gql(DealsNestedDocument, { first: 5 }, globexAdmin));
     assert.ok(nested.value.data!.deals.edges.every((e) => e.node.customer && e.node.stage));
     const narrow = pageOf(nested.texts);
-    for (const column of ['"id"', '"title"', '"value"', '"customer_id"', '"stage_id"', '"assigned_employee_id"', '"created_at"']) assert.ok(narrow.includes(column), `${column} in ${narrow}`);
-    for (const column of ['"description"', '"lost_reason"', '"pipeline_id"']) assert.ok(!narrow.includes(column), `${column} not in ${narrow}`);
+    for (const column of ['"id"', '"title"', '"value"', '"customer_id"', '"stage_id"', '"assigned_employee_id"']) assert.ok(narrow.includes(column), `${column} in ${narrow}`);
+    // No cursor selected: the page is still ordered by created_at, but does not read it.
+    for (const column of ['"description"', '"lost_reason"', '"pipeline_id"', '"created_at" as']) assert.ok(!narrow.includes(column), `${column} not in ${narrow}`);
+    assert.match(narrow, /order by "created_at" desc, "id" desc/);
     // `lead` does not declare what it reads of the deal: the page reads every column.
     const withLead = await api.statementsDuring(() => api.gql(DealsWithLeadDocument, { first: 5 }, globexAdmin));
     assert.equal(withLead.value.errors, undefined, JSON.stringify(withLead.value.errors));
     assert.ok(pageOf(withLead.texts).includes('"description"'));
+  });
+
+  test('a page whose selection has a cursor reads its ordering columns, and the next page follows on from that cursor', async () => {
+    const all = (await api.gql(DealsDocument, { first: 6 }, globexAdmin)).data!.deals.edges.map((e) => e.node.id);
+    const first = await api.statementsDuring(() => api.gql(DealsNestedPagedDocument, { first: 3 }, globexAdmin));
+    assert.equal(first.value.errors, undefined, JSON.stringify(first.value.errors));
+    assert.ok(first.texts.find((t) => t.includes('from "crm_deal"'))!.includes('"created_at" as "createdAt"'));
+    const page1 = first.value.data!.deals;
+    assert.equal(page1.pageInfo.hasNextPage, true);
+    const page2 = (await api.gql(DealsNestedPagedDocument, { first: 3, after: page1.pageInfo.endCursor }, globexAdmin)).data!.deals;
+    assert.deepEqual([...page1.edges, ...page2.edges].map((e) => e.node.id), all);
   });
 });

@@ -59,6 +59,8 @@ export interface NodeLoad {
  */
 export class NodeSelection extends Set<string> {
   readonly loads: NodeLoad[] = [];
+  /** Whether the client selected a cursor (an edge's, or pageInfo's start or end): only then does the page read its ordering columns. */
+  cursors = true;
 }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -200,7 +202,9 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   if (!order.some((o) => o.field === 'id')) order.push({ field: 'id', direction: order.at(-1)?.direction ?? 'ASC' });
   const orderProps = order.map((o) => o.field);
 
-  const columns = (req.select && shape.narrow(req.select, orderProps)) ?? undefined;
+  // PostgreSQL orders by the ordering columns either way; the rows carry them only for cursors.
+  const cursors = !(req.select instanceof NodeSelection) || req.select.cursors;
+  const columns = (req.select && shape.narrow(req.select, cursors ? orderProps : [])) ?? undefined;
   const base = scopedSelect(db, sqlBuilder, entity, undefined, columns);
   if (req.where) base.where((qb: Knex.QueryBuilder) => req.where!(qb));
   if (req.filter) applyFilter(base, req.filter, columnOf);
@@ -232,9 +236,16 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   );
   // Awaited together, so that when the page fails, the loads failing with it are handled too.
   const [pageResult] = await Promise.all([pageRows, ...primed]);
+  // Cursors keep the ordering values as PostgreSQL wrote them: a timestamp hydrated to a Date
+  // loses its microseconds, and the next page would skip the rows that share its millisecond.
+  const ordering = cursors ? new Map(pageResult.map((row) => [row, orderProps.map((p) => row[p])])) : undefined;
   const rows = shape.hydrate(pageResult, columns);
 
-  const cursorOf = (node: Row) => encodeCursor(orderProps.map((p) => node[p]));
+  const cursorOf = ordering
+    ? (node: Row) => encodeCursor(ordering.get(node)!)
+    : () => {
+        throw new Error('The page was read without its ordering columns: its selection has no cursor');
+      };
   const count = () =>
     db.read<{ count: string }>(base.clone().clearSelect().clearOrder().count('* as count')).then((r) => Number(r[0].count));
   return connectionOf(rows as T[], { first, after: req.after, cursorOf: cursorOf as (node: T) => string, count });
