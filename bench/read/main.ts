@@ -16,8 +16,9 @@
  *    per request, statements per request.
  * 4. Writes: createMilestone + approveMilestone through Tessera, req/s and statements each.
  *
- * Env: BENCH_SECONDS (per round, 8), BENCH_ROUNDS (5), BENCH_WARMUP (per participant, 20), BENCH_CONNECTIONS (8), BENCH_PROJECTS
- * (per tenant, 5000), BENCH_MUTATIONS (of each kind, 300), BENCH_PROFILE (1: CPU profile of Tessera),
+ * Env: BENCH_SECONDS (per round, 8), BENCH_ROUNDS (5), BENCH_WARMUP (per participant, 20),
+ * BENCH_CONNECTIONS (8), BENCH_PROJECTS (per tenant, 5000), BENCH_MUTATIONS (of each kind, 300),
+ * BENCH_PROFILE (1: CPU profile of Tessera),
  * BENCH_TOP_STATEMENTS (1: PostgreSQL's most expensive statements at the end), BENCH_WORKLOADS
  * (e.g. deals,writes: only those).
  */
@@ -47,7 +48,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 5000);
 const MUTATIONS = Number(process.env.BENCH_MUTATIONS ?? 300);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
-
 
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
