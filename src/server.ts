@@ -1,15 +1,16 @@
 /**
- * The HTTP server: GraphQL (Apollo Server 5 on Express 5) on /graphql, subscriptions over
- * graphql-ws on the same path, the GraphiQL explorer, the JWKS endpoint, health and metrics. One
- * transaction per request; one that may have written is committed before the response leaves
- * (one that only read is committed by the next request, see RequestDb). Stopping closes
- * WebSockets and drains in-flight requests (hooked into the app's shutdown sequence as
- * `listeners`).
+ * The HTTP server: GraphQL (Apollo Server 5) on /graphql, its POSTs on node:http directly
+ * (core/http/graphql-route.ts) and the rest on Express 5; subscriptions over graphql-ws on the
+ * same path, the GraphiQL explorer, the JWKS endpoint, health and metrics. One transaction per
+ * request; one that may have written is committed before the response leaves (one that only read
+ * is committed by the next request, see RequestDb). Stopping closes WebSockets and drains
+ * in-flight requests (hooked into the app's shutdown sequence as `listeners`).
  */
 import 'reflect-metadata';
-import http from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler } from 'express';
+import proxyAddr from 'proxy-addr';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -18,6 +19,7 @@ import { GraphQLError } from 'graphql';
 import { createRequestContext, type AppDeps, type RequestContext } from './core/context/request-context';
 import { DomainError, formatError } from './core/errors';
 import { mountGraphiql } from './core/http/graphiql';
+import { graphqlPostRoute } from './core/http/graphql-route';
 import { protectionParseOptions, protectionRules } from './core/http/protection';
 import { attachSubscriptionServer, type SubscriptionServer } from './core/http/websocket';
 import { observabilityPlugin, rateLimitPlugin } from './core/http/graphql-plugins';
@@ -25,6 +27,9 @@ import { mountHealthRoutes } from './core/http/health-routes';
 import { jitGateway } from './core/http/jit-executor';
 import { buildSchema } from './schema/build-schema';
 import { httpRoutes } from './resolvers';
+
+/** Proxies whose X-Forwarded-For is believed. */
+const TRUSTED_PROXIES = 'loopback';
 
 /** `application/json`, with or without parameters (charset), in any case. */
 const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
@@ -79,12 +84,38 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   await apollo.start();
 
   let draining = false;
+  const track = requestTracking(deps, () => draining);
+  // The client's address as Express gives it (req.ip): behind a proxy on loopback, X-Forwarded-For's.
+  const trustProxy = proxyAddr.compile(TRUSTED_PROXIES);
+  const context = async (req: IncomingMessage, requestId: string) => {
+    try {
+      // The jit executor runs every operation as a confirmed viewer: the viewer may be assumed.
+      return await createRequestContext(
+        deps,
+        { authorization: req.headers.authorization, ip: proxyAddr(req, trustProxy) ?? null, userAgent: req.headers['user-agent'] ?? null, requestId },
+        { assumeKnownViewer: true },
+      );
+    } catch (err) {
+      if (err instanceof DomainError) {
+        deps.log.info({ requestId, code: err.code }, 'request refused: %s', err.message);
+        throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
+      }
+      deps.log.error({ requestId, err }, 'request context failed');
+      throw err;
+    }
+  };
+  // The media type checked without a full content-type parse (Apollo parses it again anyway).
+  const parseBody = express.json({ limit: config.bodyLimitBytes, type: (req) => JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '') });
+
   const app = express();
   app.disable('x-powered-by');
   // An ETag hashes every response body; GraphQL answers POSTs, which no cache revalidates.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
-  app.use(requestTracking(deps, () => draining));
+  app.set('trust proxy', TRUSTED_PROXIES);
+  app.use((req, res, next) => {
+    res.locals.requestId = track(req, res, () => (res.locals.route as string | undefined) ?? (req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched'));
+    next();
+  });
   mountHealthRoutes(app, deps.health);
   app.get('/metrics', async (_req, res) => {
     const { contentType, body } = await metrics.expose();
@@ -93,38 +124,42 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   app.get('/.well-known/jwks.json', (_req, res) => res.json(deps.keyRing.jwks()));
   if (config.graphiql) mountGraphiql(app);
   for (const mount of httpRoutes) mount(app, deps);
+  // What graphqlPost leaves to Express: GET queries, POSTs to a path below /graphql.
   app.use(
     '/graphql',
     (_req, res, next) => {
       res.locals.route = '/graphql';
       next();
     },
-    // The media type checked without a full content-type parse (Apollo parses it again anyway).
-    express.json({ limit: config.bodyLimitBytes, type: (req) => JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '') }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const requestId = res.locals.requestId as string;
-        try {
-          // The jit executor runs every operation as a confirmed viewer: the viewer may be assumed.
-          return await createRequestContext(
-            deps,
-            { authorization: req.headers.authorization, ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null, requestId },
-            { assumeKnownViewer: true },
-          );
-        } catch (err) {
-          if (err instanceof DomainError) {
-            deps.log.info({ requestId, code: err.code }, 'request refused: %s', err.message);
-            throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
-          }
-          deps.log.error({ requestId, err }, 'request context failed');
-          throw err;
-        }
-      },
-    }),
+    parseBody,
+    expressMiddleware(apollo, { context: ({ req, res }) => context(req, res.locals.requestId as string) }),
   );
-  app.use(httpErrors(deps));
+  const httpErrors: ErrorRequestHandler = (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const { status, body } = errorAnswer(deps, err, res.locals.requestId as string | undefined, req.path);
+    res.status(status).json(body);
+  };
+  app.use(httpErrors);
+  const graphqlPost = graphqlPostRoute(apollo, {
+    parseBody,
+    track: (req, res) => track(req, res, () => '/graphql'),
+    context,
+    fail(res, err, requestId) {
+      if (res.headersSent) {
+        deps.log.error({ requestId, err }, 'GraphQL response failed after its head was sent');
+        res.destroy();
+        return;
+      }
+      const { status, body } = errorAnswer(deps, err, requestId, '/graphql');
+      res.statusCode = status;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(body));
+    },
+  });
 
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer((req, res) => {
+    if (!graphqlPost(req, res)) app(req, res);
+  });
   const subscriptions = attachSubscriptionServer(httpServer, schema, deps);
   await new Promise<void>((resolve) => httpServer.listen(opts.port ?? config.port, opts.host ?? config.host, resolve));
   const port = (httpServer.address() as { port: number }).port;
@@ -168,18 +203,18 @@ async function drainHttp(server: http.Server, timeoutMs: number, log: AppDeps['l
 /**
  * Request id (X-Request-Id in and out), HTTP metrics by route, and one log line per non-GraphQL
  * request (GraphQL operations are logged by the observability plugin, with organization and user).
- * Routes are labelled by their pattern (`res.locals.route` overrides), never by the raw URL.
+ * Routes are labelled by their pattern (`route`, read when the response has gone), never by the
+ * raw URL. Returns the request id.
  */
-function requestTracking(deps: AppDeps, draining: () => boolean): RequestHandler {
-  return (req, res, next) => {
+function requestTracking(deps: AppDeps, draining: () => boolean) {
+  return (req: IncomingMessage, res: ServerResponse, routeOf: () => string): string => {
     const started = performance.now();
     const requestId = requestIdOf(req.headers['x-request-id']);
-    res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     // While draining, answer and then close the connection instead of keeping it alive.
     if (draining()) res.setHeader('connection', 'close');
     res.on('finish', () => {
-      const route = (res.locals.route as string | undefined) ?? (req.route ? `${req.baseUrl}${req.route.path}` : 'unmatched');
+      const route = routeOf();
       const seconds = (performance.now() - started) / 1000;
       deps.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       deps.metrics.httpDuration.observe({ method: req.method, route }, seconds);
@@ -190,27 +225,22 @@ function requestTracking(deps: AppDeps, draining: () => boolean): RequestHandler
         'http request',
       );
     });
-    next();
+    return requestId;
   };
 }
 
-/** Body parser and unexpected errors, answered as GraphQL-shaped JSON. */
-function httpErrors(deps: AppDeps): ErrorRequestHandler {
-  return (err, req, res, next) => {
-    if (res.headersSent) return next(err);
-    const requestId = res.locals.requestId as string | undefined;
-    const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      res.status(413).json({
-        errors: [{ message: `Request body too large (limit ${deps.config.bodyLimitBytes} bytes)`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
-      });
-      return;
-    }
-    if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      res.status(400).json({ errors: [{ message: 'Malformed request body', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    deps.log.error({ requestId, err, path: req.path }, 'unhandled HTTP error');
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-  };
+/** A body parser's error, or an unexpected one, as a GraphQL-shaped JSON answer. */
+function errorAnswer(deps: AppDeps, err: unknown, requestId: string | undefined, path: string): { status: number; body: object } {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.too.large') {
+    return {
+      status: 413,
+      body: { errors: [{ message: `Request body too large (limit ${deps.config.bodyLimitBytes} bytes)`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+    };
+  }
+  if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return { status: 400, body: { errors: [{ message: 'Malformed request body', extensions: { code: 'BAD_REQUEST' } }] } };
+  }
+  deps.log.error({ requestId, err, path }, 'unhandled HTTP error');
+  return { status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
 }

@@ -1,11 +1,13 @@
 /**
  * Protection baseline on HTTP: document limits (depth, aliases, directives, tokens, cost) with
  * readable 400 errors, introspection and GraphiQL off in production unless enabled, CSRF
- * prevention, the request body limit. The same limits as exported for WebSocket use.
+ * prevention, the request body limit, and bodies read the same on POST /graphql's own route as on
+ * Express's. The same limits as exported for WebSocket use.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { parse, specifiedRules, validate } from 'graphql';
 import { protectionParseOptions, protectionRules } from '../../src/core/http/protection';
 import { buildSchema } from '../../src/schema/build-schema';
@@ -123,4 +125,31 @@ test('a body over REQUEST_BODY_LIMIT_BYTES is answered 413 with a GraphQL-shaped
   const malformed = await fetch(closed.server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
   assert.equal(malformed.status, 400);
   assert.equal(((await malformed.json()) as any).errors[0].extensions.code, 'BAD_REQUEST');
+});
+
+test('POST /graphql reads bodies as every Express route does: compressed, with a charset, or not JSON', async () => {
+  const url = closed.server.url;
+  const body = JSON.stringify({ query: '{ __typename }' });
+  const post = (headers: Record<string, string>, payload: string | Buffer, at = url) =>
+    fetch(at, { method: 'POST', headers: { 'apollo-require-preflight': 'true', ...headers }, body: payload });
+  const gzipped = await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(body));
+  assert.equal(gzipped.status, 200);
+  assert.deepEqual(await gzipped.json(), { data: { __typename: 'Query' } });
+  // The limit applies to the inflated body.
+  const bomb = await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(JSON.stringify({ query: '{ __typename }', variables: { s: 'x'.repeat(10_000) } })));
+  assert.equal(bomb.status, 413);
+  assert.equal(((await bomb.json()) as any).errors[0].extensions.code, 'PAYLOAD_TOO_LARGE');
+  const utf8 = await post({ 'content-type': 'application/json; charset=UTF-8' }, body, `${url}?via=query-string`);
+  assert.deepEqual(await utf8.json(), { data: { __typename: 'Query' } });
+  assert.match(utf8.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  assert.equal(utf8.headers.get('content-type'), 'application/json; charset=utf-8');
+  const latin1 = await post({ 'content-type': 'application/json; charset=latin1' }, body);
+  assert.equal(latin1.status, 400);
+  assert.equal(((await latin1.json()) as any).errors[0].extensions.code, 'BAD_REQUEST');
+  const notAnObject = await post({ 'content-type': 'application/json' }, '"{ __typename }"');
+  assert.equal(notAnObject.status, 400);
+  assert.equal(((await notAnObject.json()) as any).errors[0].extensions.code, 'BAD_REQUEST');
+  // A path below /graphql is Express's route, with the same answers.
+  const below = await post({ 'content-type': 'application/json' }, body, `${url}/below`);
+  assert.deepEqual(await below.json(), { data: { __typename: 'Query' } });
 });
