@@ -176,6 +176,31 @@ test('a request that only read leaves its COMMIT to the next request, which send
   assert.deepEqual(await leftOnConnection(), { tenant: null, inTransaction: false });
 });
 
+test('of the connections whose COMMIT waits, the next request takes the one that has waited longest', async () => {
+  // This file's ORM has one connection: two requests at once need another.
+  const twoConnections = await MikroORM.init(ormConfig(api.appUrl, { poolMax: 2 }));
+  try {
+    const backend = (db: RequestDb) => db.query<{ pid: number }>('select pg_backend_pid() as pid', [], { readOnly: true }).then((rows) => rows[0].pid);
+    const request = (organizationId: string) => new RequestDb(twoConnections, { organizationId });
+    // Two requests at once, so on two connections; the first to finish waits longest.
+    const [first, second] = [request(acme), request(globex)];
+    const [firstPid, secondPid] = await Promise.all([backend(first), backend(second)]);
+    // No timer runs between these steps (microtasks and nextTicks only): no COMMIT goes alone.
+    await first.finish(true);
+    await second.finish(true);
+    const nextPids: number[] = [];
+    for (const next of [request(acme), request(globex)]) {
+      nextPids.push(await backend(next));
+      await next.finish(true);
+    }
+    assert.notEqual(firstPid, secondPid);
+    assert.deepEqual(nextPids, [firstPid, secondPid]);
+  } finally {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await twoConnections.close();
+  }
+});
+
 test('a connection that breaks while its COMMIT waits is not handed to the next request', async () => {
   await inRequest({ organizationId: acme }, async (db) => {
     const [{ pid }] = await db.query<{ pid: number }>('select pg_backend_pid() as pid', [], { readOnly: true });
