@@ -229,7 +229,7 @@ function requestTracking(deps: AppDeps, draining: () => boolean) {
   };
 }
 
-/** A body parser's error, or an unexpected one, as a GraphQL-shaped JSON answer. */
+/** A body parser's error, or an unexpected one (logged here), as a GraphQL-shaped JSON answer. */
 function errorAnswer(deps: AppDeps, err: unknown, requestId: string | undefined, path: string): { status: number; body: object } {
   const type = (err as { type?: string }).type;
   if (type === 'entity.too.large') {
