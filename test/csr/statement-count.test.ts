@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApi, type TestApi } from '../support/api';
-import { CsrBudgetsDocument, CsrKpiDocument, CsrKpisDocument, CsrProjectsNestedDocument } from '../__generated__/graphql';
+import { CsrBudgetsDocument, CsrKpiDocument, CsrKpisDocument, CsrProjectMilestonesDocument, CsrProjectsNestedDocument } from '../__generated__/graphql';
 
 let api: TestApi;
 
@@ -51,6 +51,28 @@ test('projects(first: 50) { partner milestones } runs the same small number of s
   assert.equal(large.statements, small.statements, `3 projects: ${small.statements} statements, 50 projects: ${large.statements}`);
   // begin with scope + viewer (app_open_request: one round trip), page, partner batch, milestone batch, commit
   assert.equal(large.statements, 6, `${large.statements} statements`);
+});
+
+test('a project’s milestones come in id order, whatever order PostgreSQL reads them in', async () => {
+  const token = await api.login('csr_manager');
+  const res = await api.gql(CsrProjectsNestedDocument, { first: 50 }, token);
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  const projects = res.data!.projects.edges.map((e) => e.node);
+  // The first test's addProjects gave the page's milestones random (v4) ids: in the heap, most projects' are out of id order.
+  const rows = await api.sql<{ project_id: string; ids: string[] }>(
+    `select project_id, array_agg(id::text order by ctid) as ids from csr_milestone where project_id = any($1::uuid[]) group by project_id`,
+    [projects.map((p) => p.id)],
+  );
+  const heapOrder = new Map(rows.map((r) => [r.project_id, r.ids]));
+  const sorted = (ids: string[]) => [...ids].sort();
+  assert.ok(rows.some((r) => r.ids.join() !== sorted(r.ids).join()), 'no project with its milestones out of id order in the heap');
+  for (const p of projects) {
+    const ids = p.milestones.map((m) => m.id);
+    assert.deepEqual(ids, sorted(heapOrder.get(p.id) ?? []), `milestones of ${p.id} (in the page)`);
+    // Alone, through the loader's own batch rather than the page's.
+    const single = await api.gql(CsrProjectMilestonesDocument, { id: p.id }, token);
+    assert.deepEqual(single.data!.project!.milestones.map((m) => m.id), ids, `milestones of ${p.id} (alone)`);
+  }
 });
 
 test('budgets { allocations }: the page and the allocation batch read only the columns selected', async () => {

@@ -230,7 +230,7 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
       (loadColumns) =>
         load.kind === 'id'
           ? selectForPage(db, load.entity, 'id', { sql, bindings, property: load.property }, { columns: loadColumns })
-          : selectForPage(db, load.entity, columnsOf(db, load.entity)[load.property], { sql, bindings, property: 'id' }, { columns: loadColumns, orderById: true }),
+          : selectForPage(db, load.entity, columnsOf(db, load.entity)[load.property], { sql, bindings, property: 'id' }, { columns: loadColumns }),
       load.kind === 'many' ? pageRows.then((rows) => rows.map((r) => r.id as string)) : undefined,
     ),
   );

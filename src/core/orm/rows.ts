@@ -138,16 +138,16 @@ export function selectByKeys(
   entity: EntityClass,
   column: string,
   values: readonly unknown[],
-  opts: { columns?: string[]; orderById?: boolean } = {},
+  opts: { columns?: string[] } = {},
 ): Promise<Row[]> {
   const shape = shapeOf(db, entity);
   const organizationId = readScope(db, shape, entity);
   const columns = opts.columns ?? shape.columns;
-  const key = `${shape.table}|${column}|${opts.orderById ? 'o' : ''}|${columns.join(',')}`;
+  const key = `${shape.table}|${column}|${columns.join(',')}`;
   let text = statements.get(key);
   if (!text) {
     const where = organizationId ? `"organization_id" = $1 and ${quote(column)} = any($2)` : `${quote(column)} = any($1)`;
-    text = `${selectFrom(shape, columns)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
+    text = `${selectFrom(shape, columns)} where ${where}`;
     statements.set(key, text);
   }
   return db.query(text, organizationId ? [organizationId, values] : [values], { prepared: true, readOnly: true });
@@ -164,12 +164,12 @@ export function selectForPage(
   entity: EntityClass,
   column: string,
   page: { sql: string; bindings: readonly unknown[]; property: string },
-  opts: { columns?: string[]; orderById?: boolean } = {},
+  opts: { columns?: string[] } = {},
 ): Promise<Row[]> {
   const shape = shapeOf(db, entity);
   const organizationId = readScope(db, shape, entity);
   const keys = `${quote(column)} = any(array(select page.${quote(page.property)} from (${page.sql}) as page))`;
   const where = organizationId ? `"organization_id" = $${page.bindings.length + 1} and ${keys}` : keys;
-  const text = `${selectFrom(shape, opts.columns ?? shape.columns)} where ${where}${opts.orderById ? ' order by "id"' : ''}`;
+  const text = `${selectFrom(shape, opts.columns ?? shape.columns)} where ${where}`;
   return db.query(text, organizationId ? [...page.bindings, organizationId] : page.bindings, { prepared: true, readOnly: true });
 }
