@@ -17,6 +17,7 @@ import { Migration20261121050000ReconLeftover } from './Migration20261121050000R
 import { Migration20261121051000ReconAnalyze } from './Migration20261121051000ReconAnalyze';
 import { Migration20261121055000TenantPolicyInitPlan } from './Migration20261121055000TenantPolicyInitPlan';
 import { Migration20261121060000ReconMatchSets } from './Migration20261121060000ReconMatchSets';
+import { Migration20261121070000GrantsVersion } from './Migration20261121070000GrantsVersion';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121005946', class: Migration20261121005946 },
@@ -36,4 +37,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121051000ReconAnalyze', class: Migration20261121051000ReconAnalyze },
   { name: 'Migration20261121055000TenantPolicyInitPlan', class: Migration20261121055000TenantPolicyInitPlan },
   { name: 'Migration20261121060000ReconMatchSets', class: Migration20261121060000ReconMatchSets },
+  { name: 'Migration20261121070000GrantsVersion', class: Migration20261121070000GrantsVersion },
 ];

@@ -10,7 +10,18 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startTestApi, type TestApi } from '../support/api';
-import { CreateCustomerDocument, CsrProjectsNestedDocument, CustomersDocument, DealsDocument, MeDocument } from '../__generated__/graphql';
+import {
+  CreateCustomerDocument,
+  CreateRoleDocument,
+  CsrProjectsNestedDocument,
+  CustomersDocument,
+  DealsDocument,
+  DeleteRoleDocument,
+  MeDocument,
+  RemoveMemberDocument,
+  UpdateMemberRolesDocument,
+  UpdateRoleDocument,
+} from '../__generated__/graphql';
 
 let api: TestApi;
 let acme: string;
@@ -128,4 +139,83 @@ test('a membership suspended or a session revoked since the last request: the ne
   const revoked = await api.gql(CustomersDocument, { first: 1 }, token);
   assert.equal(revoked.status, 401);
   assert.equal(codeOf(revoked), 'UNAUTHENTICATED');
+});
+
+test('roles given, changed and taken through the API apply to the member’s next request', async () => {
+  const admin = await api.login('admin');
+  const editor = await api.login('editor');
+  const ok = (res: { errors?: unknown }) => assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  const [{ membership, editorRole }] = await api.sql<{ membership: string; editorRole: string }>(
+    `select m.id as membership, r.id as "editorRole" from tenancy_membership m
+       join identity_session s on s.user_id = m.user_id and s.id = $2
+       join access_role r on r.organization_id = m.organization_id and r.key = 'editor'
+      where m.organization_id = $1`,
+    [acme, sessionOf(editor)],
+  );
+  assert.equal(codeOf(await api.gql(CustomersDocument, { first: 1 }, editor)), 'FORBIDDEN');
+
+  const created = await api.gql(CreateRoleDocument, { input: { key: 'customer_reader', name: 'Customer reader', permissions: ['customer:read'] } }, admin);
+  ok(created);
+  const role = created.data!.createRole.id;
+  ok(await api.gql(UpdateMemberRolesDocument, { membershipId: membership, roleIds: [editorRole, role] }, admin));
+  assert.equal((await api.gql(CustomersDocument, { first: 1 }, editor)).data!.customers.edges.length, 1);
+
+  ok(await api.gql(UpdateRoleDocument, { id: role, input: { permissions: ['deal:read'] } }, admin));
+  assert.equal(codeOf(await api.gql(CustomersDocument, { first: 1 }, editor)), 'FORBIDDEN');
+  assert.equal((await api.gql(DealsDocument, { first: 1 }, editor)).data!.deals.edges.length, 1);
+
+  ok(await api.gql(UpdateMemberRolesDocument, { membershipId: membership, roleIds: [editorRole] }, admin));
+  assert.equal(codeOf(await api.gql(DealsDocument, { first: 1 }, editor)), 'FORBIDDEN');
+  ok(await api.gql(DeleteRoleDocument, { id: role }, admin));
+
+  // Removed from the organization: the membership and its role assignments go together.
+  ok(await api.gql(RemoveMemberDocument, { membershipId: membership }, admin));
+  const removed = await api.gql(MeDocument, {}, editor);
+  assert.equal(removed.status, 401);
+  assert.equal(codeOf(removed), 'UNAUTHENTICATED');
+});
+
+test('the grants version changes with every change that can change a membership’s grants, and only then', async () => {
+  const token = await api.login('auditor');
+  const [{ membership, role, user }] = await api.sql<{ membership: string; role: string; user: string }>(
+    `select m.id as membership, ra.role_id as role, m.user_id as user from tenancy_membership m
+       join identity_session s on s.user_id = m.user_id and s.id = $2
+       join access_role_assignment ra on ra.membership_id = m.id
+      where m.organization_id = $1`,
+    [acme, sessionOf(token)],
+  );
+  const roleId = async (key: string) => (await api.sql<{ id: string }>('select id from access_role where organization_id = $1 and key = $2', [acme, key]))[0].id;
+  const [other, third] = [await roleId('supervisor'), await roleId('member')];
+  const version = async () => (await api.sql<{ v: string }>('select grants_version as v from tenancy_membership where id = $1', [membership]))[0].v;
+  const changes = async (what: string, sql: string, params: unknown[], expected: boolean) => {
+    const before = await version();
+    await api.sql(sql, params);
+    assert.equal((await version()) !== before, expected, what);
+  };
+  await changes('a held role renamed', `update access_role set name = name || ' ' where id = $1`, [role], false);
+  await changes('a held role’s permissions written unchanged', 'update access_role set permissions = permissions where id = $1', [role], false);
+  await changes('a role not held given a permission', `update access_role set permissions = permissions || '{deal:read}' where id = $1`, [other], false);
+  await changes('a held role given a permission', `update access_role set permissions = permissions || '{deal:read}' where id = $1`, [role], true);
+  const assign = 'insert into access_role_assignment (id, created_at, updated_at, organization_id, membership_id, role_id) values (gen_random_uuid(), now(), now(), $1, $2, $3)';
+  await changes('a role assigned', assign, [acme, membership, other], true);
+  await changes('an assignment moved to another role', 'update access_role_assignment set role_id = $3 where membership_id = $1 and role_id = $2', [membership, other, third], true);
+  await changes('an assignment taken away', 'delete from access_role_assignment where membership_id = $1 and role_id = $2', [membership, third], true);
+  const [{ id: temporary }] = await api.sql<{ id: string }>(
+    `insert into access_role (id, created_at, updated_at, organization_id, key, name, permissions, is_system)
+     values (gen_random_uuid(), now(), now(), $1, 'temporary', 'Temporary', '{deal:read}', false) returning id`,
+    [acme],
+  );
+  await changes('a role assigned', assign, [acme, membership, temporary], true);
+  await changes('a held role deleted (its assignments with it)', 'delete from access_role where id = $1', [temporary], true);
+
+  // app_open_request leaves the grants out while the version given is the membership's.
+  const open = (v: string | null) =>
+    api.sql<{ viewer_grants_version: string; viewer_permissions: string | null }>('select * from app_open_request($1, $2, $3, $4, $5, $6, $7)', [
+      acme, user, '', sessionOf(token), user, acme, v,
+    ]);
+  const current = await version();
+  const [same] = await open(current);
+  assert.equal(same.viewer_grants_version, current);
+  assert.equal(same.viewer_permissions, null);
+  for (const v of [null, String(BigInt(current) - 1n)]) assert.ok((await open(v))[0].viewer_permissions?.includes('audit:read'), `version ${v}`);
 });

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, Unique } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantEntity } from '../../core/orm/base-entities';
 
@@ -20,4 +20,11 @@ export class Membership extends TenantEntity {
   @Field(() => MembershipStatus)
   @Enum({ items: () => MembershipStatus, nativeEnumName: 'membership_status' })
   status: MembershipStatus = MembershipStatus.ACTIVE;
+
+  /**
+   * Renewed by the database whenever the membership's grants may have changed (triggers on role
+   * assignments and role permissions, Migration20261121070000GrantsVersion); never written here.
+   */
+  @Property({ type: 'bigint', hidden: true, lazy: true, default: 0 })
+  grantsVersion?: string;
 }

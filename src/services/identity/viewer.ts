@@ -6,7 +6,12 @@ import type { FirstStatement } from '../../core/orm/request-db';
 interface ViewerRow {
   viewer_is_platform_operator: boolean;
   viewer_membership_id: string | null;
-  /** The grants of all the member's roles, comma-separated (duplicates possible). */
+  /** The membership's grants version (bigint, as text); null without a membership. */
+  viewer_grants_version: string | null;
+  /**
+   * The grants of all the member's roles, comma-separated (duplicates possible); null when the
+   * version is the one the request gave (the grants the process holds for it stand).
+   */
   viewer_permissions: string | null;
 }
 
@@ -25,22 +30,32 @@ function grantSet(text: string | null): ReadonlySet<string> {
 }
 
 // The request's first statement: applies its row-level-security scope, then looks the caller up
-// under it (SQL function app_open_request, in the migrations).
+// under it (SQL function app_open_request, in the migrations). Given the grants version the
+// process holds grants for, it leaves them out while the membership's is the same.
 const openRequest =
-  (claims: ViewerClaims): FirstStatement =>
+  (claims: ViewerClaims, grantsVersion: string | null): FirstStatement =>
   ([tenant, user, platform]) => ({
-    sql: 'select * from app_open_request($1, $2, $3, $4, $5, $6)',
-    params: [tenant, user, platform, claims.sessionId, claims.userId, claims.organizationId ?? null],
+    sql: 'select * from app_open_request($1, $2, $3, $4, $5, $6, $7)',
+    params: [tenant, user, platform, claims.sessionId, claims.userId, claims.organizationId ?? null, grantsVersion],
   });
+
+/** A viewer as resolved, with the grants version its permissions are of. */
+interface Resolved {
+  viewer: Viewer;
+  grantsVersion: string | null;
+}
 
 /**
  * The viewer each session (and organization) resolved to last, in this process: what assumeViewer
  * assumes. Never trusted as such: each request that assumes it has the database confirm it.
  */
-const lastResolved = new LRUCache<string, Viewer>({ max: 10_000 });
+const lastResolved = new LRUCache<string, Resolved>({ max: 10_000 });
 const sessionKey = (claims: ViewerClaims) => `${claims.sessionId}:${claims.organizationId ?? ''}`;
 
-/** The caller the opening statement's row describes (null: no access), remembered for the session. */
+/**
+ * The caller the opening statement's row describes (null: no access), remembered for the session.
+ * The row holds grants (it was asked without a version, or the version changed).
+ */
 function viewerOf(claims: ViewerClaims, row: ViewerRow | undefined): Viewer | null {
   // Signed in to an organization the user can no longer act in (removed, suspended): no access.
   const viewer =
@@ -54,7 +69,7 @@ function viewerOf(claims: ViewerClaims, row: ViewerRow | undefined): Viewer | nu
           isPlatformOperator: row.viewer_is_platform_operator,
         }
       : null;
-  if (viewer) lastResolved.set(sessionKey(claims), viewer);
+  if (viewer) lastResolved.set(sessionKey(claims), { viewer, grantsVersion: row!.viewer_grants_version });
   else lastResolved.delete(sessionKey(claims));
   return viewer;
 }
@@ -68,14 +83,23 @@ function sameAccess(a: Viewer, b: Viewer | null): boolean {
   return true;
 }
 
+/** Whether the opening statement's row confirms the assumed viewer. */
+function confirms(claims: ViewerClaims, known: Resolved, row: ViewerRow | undefined): boolean {
+  // The same grants version: the same grants; the membership and platform role are still compared.
+  if (row && row.viewer_grants_version === known.grantsVersion) {
+    return row.viewer_membership_id === known.viewer.membershipId && row.viewer_is_platform_operator === known.viewer.isPlatformOperator;
+  }
+  return sameAccess(known.viewer, viewerOf(claims, row));
+}
+
 export const resolveViewer: ViewerResolver = async (db, claims) => {
-  const [row] = await db.openWith<ViewerRow>(openRequest(claims));
+  const [row] = await db.openWith<ViewerRow>(openRequest(claims, null));
   return viewerOf(claims, row);
 };
 
 export const assumeViewer: ViewerAssumer = (db, claims) => {
   const known = lastResolved.get(sessionKey(claims));
   if (!known) return null;
-  db.assume<ViewerRow>(openRequest(claims), (rows) => sameAccess(known, viewerOf(claims, rows[0])));
-  return known;
+  db.assume<ViewerRow>(openRequest(claims, known.grantsVersion), (rows) => confirms(claims, known, rows[0]));
+  return known.viewer;
 };
