@@ -11,7 +11,7 @@ import { connectWs, record, sleep, type WsConnection } from '../support/ws';
 import {
   BackgroundJobDocument, ConvertLeadDocument, CreateDealDocument, CreateLeadDocument, DealDocument, DealStageChangedDocument, DealsDocument, DealsNestedDocument,
   DealsNestedPagedDocument, DealsWithLeadDocument,
-  EmployeesDocument, ExportCustomersDocument, ExportDealsDocument, ExportLeadsDocument, FileDocument, LeadConvertedDocument,
+  EmployeesDocument, ExportCustomersDocument, ExportDealsDocument, ExportLeadsDocument, FileDocument, FilesDocument, FilesWithDownloadUrlDocument, LeadConvertedDocument,
   MoveDealToStageDocument, PipelinesDocument, WinDealDocument,
 } from '../__generated__/graphql';
 
@@ -225,10 +225,19 @@ describe('statement count', () => {
     // No cursor selected: the page is still ordered by created_at, but does not read it.
     for (const column of ['"description"', '"lost_reason"', '"pipeline_id"', '"created_at" as']) assert.ok(!narrow.includes(column), `${column} not in ${narrow}`);
     assert.match(narrow, /order by "created_at" desc, "id" desc/);
-    // `lead` does not declare what it reads of the deal: the page reads every column.
+    // `lead` declares it reads the deal's leadId.
     const withLead = await api.statementsDuring(() => api.gql(DealsWithLeadDocument, { first: 5 }, globexAdmin));
     assert.equal(withLead.value.errors, undefined, JSON.stringify(withLead.value.errors));
-    assert.ok(pageOf(withLead.texts).includes('"description"'));
+    assert.ok(pageOf(withLead.texts).includes('"lead_id"'));
+    assert.ok(!pageOf(withLead.texts).includes('"description"'));
+    // File.downloadUrl does not declare what it reads of the file: the page reads every column.
+    const filePage = async (read: () => Promise<{ errors?: unknown }>) => {
+      const { value, texts } = await api.statementsDuring(read);
+      assert.equal(value.errors, undefined, JSON.stringify(value.errors));
+      return texts.find((t) => t.includes('from "files_file"'))!;
+    };
+    assert.ok(!(await filePage(() => api.gql(FilesDocument, { first: 5 }, globexAdmin))).includes('"sha256"'));
+    assert.ok((await filePage(() => api.gql(FilesWithDownloadUrlDocument, { first: 5 }, globexAdmin))).includes('"sha256"'));
   });
 
   test('a page whose selection has a cursor reads its ordering columns, and the next page follows on from that cursor', async () => {

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../../schema/common';
-import { SelectedNodes, type FieldSelection } from '../../schema/selection';
+import { Loads, Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
 import type { RequestContext } from '../../core/context/request-context';
 import { scopeOf } from '../../core/access/permissions';
 import type { FilterInput } from '../../core/orm/connection';
@@ -64,8 +64,10 @@ export class VendorResolver {
     return crm.listVendors(ctx, listInput(args, select));
   }
 
-  @FieldResolver(() => Employee, { nullable: true }) assignedEmployee(@Parent() v: Vendor, @Ctx() ctx: RequestContext) {
-    return employeeOf(ctx, v.assignedEmployeeId);
+  @FieldResolver(() => Employee, { nullable: true })
+  @Loads(() => Employee, { byId: 'assignedEmployeeId' })
+  assignedEmployee(@Parent('assignedEmployeeId') v: Vendor, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+    return employeeOf(ctx, v.assignedEmployeeId, fields);
   }
 
   @Mutation(() => Vendor) createVendor(@Arg('input') input: CreateVendorInput, @Ctx() ctx: RequestContext) {
@@ -97,12 +99,14 @@ export class CustomerResolver {
     return crm.customerStatistics(ctx);
   }
 
-  @FieldResolver(() => Employee, { nullable: true }) assignedEmployee(@Parent() c: Customer, @Ctx() ctx: RequestContext) {
-    return employeeOf(ctx, c.assignedEmployeeId);
+  @FieldResolver(() => Employee, { nullable: true })
+  @Loads(() => Employee, { byId: 'assignedEmployeeId' })
+  assignedEmployee(@Parent('assignedEmployeeId') c: Customer, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+    return employeeOf(ctx, c.assignedEmployeeId, fields);
   }
 
   @FieldResolver(() => [Contact], { description: 'Its contacts (not deleted)' })
-  async contacts(@Parent() c: Customer, @Ctx() ctx: RequestContext) {
+  async contacts(@Parent('id') c: Customer, @Ctx() ctx: RequestContext) {
     return (await ctx.loaders.manyBy<Contact>(Contact, 'customerId', c.id)).filter((x) => !x.deletedAt);
   }
 
@@ -152,8 +156,10 @@ export class ContactResolver {
     return crm.listContacts(ctx, listInput(args, select));
   }
 
-  @FieldResolver(() => Customer, { nullable: true }) customer(@Parent() c: Contact, @Ctx() ctx: RequestContext) {
-    return c.customerId ? ctx.loaders.byId(Customer, c.customerId) : null;
+  @FieldResolver(() => Customer, { nullable: true })
+  @Loads(() => Customer, { byId: 'customerId' })
+  customer(@Parent('customerId') c: Contact, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+    return c.customerId ? ctx.loaders.byId(Customer, c.customerId, fields) : null;
   }
 
   @Mutation(() => Contact) createContact(@Arg('input') input: CreateContactInput, @Ctx() ctx: RequestContext) {

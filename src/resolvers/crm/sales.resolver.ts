@@ -60,12 +60,16 @@ export class LeadResolver {
     return crm.leadStatistics(ctx);
   }
 
-  @FieldResolver(() => Employee, { nullable: true }) assignedEmployee(@Parent() l: Lead, @Ctx() ctx: RequestContext) {
-    return employeeOf(ctx, l.assignedEmployeeId);
+  @FieldResolver(() => Employee, { nullable: true })
+  @Loads(() => Employee, { byId: 'assignedEmployeeId' })
+  assignedEmployee(@Parent('assignedEmployeeId') l: Lead, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+    return employeeOf(ctx, l.assignedEmployeeId, fields);
   }
 
-  @FieldResolver(() => Customer, { nullable: true }) convertedCustomer(@Parent() l: Lead, @Ctx() ctx: RequestContext) {
-    return l.convertedCustomerId ? ctx.loaders.byId(Customer, l.convertedCustomerId) : null;
+  @FieldResolver(() => Customer, { nullable: true })
+  @Loads(() => Customer, { byId: 'convertedCustomerId' })
+  convertedCustomer(@Parent('convertedCustomerId') l: Lead, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+    return l.convertedCustomerId ? ctx.loaders.byId(Customer, l.convertedCustomerId, fields) : null;
   }
 
   @Mutation(() => Lead) createLead(@Arg('input') input: CreateLeadInput, @Ctx() ctx: RequestContext) {
@@ -127,7 +131,7 @@ export class PipelineResolver {
     return crm.listPipelines(ctx, listInput(args, select));
   }
 
-  @FieldResolver(() => [PipelineStage], { description: 'In order' }) stages(@Parent() p: Pipeline, @Ctx() ctx: RequestContext) {
+  @FieldResolver(() => [PipelineStage], { description: 'In order' }) stages(@Parent('id') p: Pipeline, @Ctx() ctx: RequestContext) {
     return crm.pipelineStages(ctx, p.id);
   }
 
@@ -168,18 +172,22 @@ export class DealResolver {
     return d.customerId ? ctx.loaders.byId(Customer, d.customerId, fields) : null;
   }
 
-  @FieldResolver(() => Contact, { nullable: true }) contact(@Parent('contactId') d: Deal, @Ctx() ctx: RequestContext) {
-    return d.contactId ? ctx.loaders.byId(Contact, d.contactId) : null;
+  @FieldResolver(() => Contact, { nullable: true })
+  @Loads(() => Contact, { byId: 'contactId' })
+  contact(@Parent('contactId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+    return d.contactId ? ctx.loaders.byId(Contact, d.contactId, fields) : null;
   }
 
   @FieldResolver(() => Lead, { nullable: true, description: 'Null when the lead is outside what you may read' })
-  async lead(@Parent() d: Deal, @Ctx() ctx: RequestContext) {
+  async lead(@Parent('leadId') d: Deal, @Ctx() ctx: RequestContext) {
     const lead = d.leadId ? await ctx.loaders.byId<Lead>(Lead, d.leadId) : null;
     return lead && (await crm.isVisible(ctx, 'lead:read', lead)) ? lead : null;
   }
 
-  @FieldResolver(() => Pipeline) pipeline(@Parent('pipelineId') d: Deal, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.byId(Pipeline, d.pipelineId);
+  @FieldResolver(() => Pipeline)
+  @Loads(() => Pipeline, { byId: 'pipelineId' })
+  pipeline(@Parent('pipelineId') d: Deal, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.byId(Pipeline, d.pipelineId, fields);
   }
 
   @FieldResolver(() => PipelineStage)
@@ -265,8 +273,10 @@ export class ActivityResolver {
     return crm.listActivities(ctx, listInput(args, select));
   }
 
-  @FieldResolver(() => Employee, { nullable: true }) assignedEmployee(@Parent() a: Activity, @Ctx() ctx: RequestContext) {
-    return employeeOf(ctx, a.assignedEmployeeId);
+  @FieldResolver(() => Employee, { nullable: true })
+  @Loads(() => Employee, { byId: 'assignedEmployeeId' })
+  assignedEmployee(@Parent('assignedEmployeeId') a: Activity, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+    return employeeOf(ctx, a.assignedEmployeeId, fields);
   }
 
   @Mutation(() => Activity) createActivity(@Arg('input') input: CreateActivityInput, @Ctx() ctx: RequestContext) {
@@ -292,12 +302,14 @@ export class QuotationResolver {
     return crm.listQuotations(ctx, listInput(args, select));
   }
 
-  @FieldResolver(() => [QuotationItem]) items(@Parent() q: Quotation, @Ctx() ctx: RequestContext) {
+  @FieldResolver(() => [QuotationItem]) items(@Parent('id') q: Quotation, @Ctx() ctx: RequestContext) {
     return crm.quotationItems(ctx, q.id);
   }
 
-  @FieldResolver(() => Customer, { nullable: true }) customer(@Parent() q: Quotation, @Ctx() ctx: RequestContext) {
-    return q.customerId ? ctx.loaders.byId(Customer, q.customerId) : null;
+  @FieldResolver(() => Customer, { nullable: true })
+  @Loads(() => Customer, { byId: 'customerId' })
+  customer(@Parent('customerId') q: Quotation, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+    return q.customerId ? ctx.loaders.byId(Customer, q.customerId, fields) : null;
   }
 
   @Mutation(() => Quotation, { description: 'A draft with the next number of the organization' })
@@ -342,12 +354,14 @@ export class SalesTargetResolver {
   }
 
   @FieldResolver(() => DecimalScalar, { description: 'Value of the won deals closed in the period (in the target’s currency, assigned to its employee if any)' })
-  achieved(@Parent() t: SalesTarget, @Ctx() ctx: RequestContext) {
+  achieved(@Parent('id') t: SalesTarget, @Ctx() ctx: RequestContext) {
     return crm.salesTargetAchieved(ctx, t.id);
   }
 
-  @FieldResolver(() => Employee, { nullable: true }) employee(@Parent() t: SalesTarget, @Ctx() ctx: RequestContext) {
-    return employeeOf(ctx, t.employeeId);
+  @FieldResolver(() => Employee, { nullable: true })
+  @Loads(() => Employee, { byId: 'employeeId' })
+  employee(@Parent('employeeId') t: SalesTarget, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext) {
+    return employeeOf(ctx, t.employeeId, fields);
   }
 
   @Mutation(() => SalesTarget) createSalesTarget(@Arg('input') input: CreateSalesTargetInput, @Ctx() ctx: RequestContext) {
