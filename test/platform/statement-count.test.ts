@@ -62,3 +62,17 @@ test('members { user roles } runs the same number of statements for 5 and for 60
   // begin, scope, viewer, page, count, user batch, assignment batch, role batch, commit
   assert.ok(large.statements <= 10, `${large.statements} statements`);
 });
+
+test('members { user }: the page reads the membership columns selected, and the users with it, only the fields selected', async () => {
+  const token = await api.login('admin', 'acme');
+  const { value: res, texts } = await api.statementsDuring(() => api.gql(MembersDocument, { first: 5 }, token));
+  assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+  const members = res.data!.members.edges.map((e) => e.node);
+  const emails = await api.sql<{ id: string; email: string }>('select m.id, u.email from tenancy_membership m join identity_user u on u.id = m.user_id where m.id = any($1::uuid[])', [members.map((m) => m.id)]);
+  assert.deepEqual(members.map((m) => m.user.email), members.map((m) => emails.find((e) => e.id === m.id)!.email));
+  const page = texts.find((t) => t.includes('from "tenancy_membership"') && t.includes('limit'))!;
+  assert.ok(page.includes('"user_id"') && !page.includes('"updated_at"'), page);
+  const users = texts.find((t) => t.includes('from "identity_user"'))!;
+  assert.ok(users.includes('page."userId"'), `users read with the page: ${users}`);
+  assert.ok(users.includes('"email"') && !users.includes('"first_name"'), users);
+});

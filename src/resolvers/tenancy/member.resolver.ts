@@ -7,21 +7,23 @@ import { Role } from '../../entities/access/role.entity';
 import * as tenancy from '../../services/tenancy';
 import { MembersArgs, MembershipConnection } from './tenancy.types';
 import { Parent } from '../../schema/common';
+import { Loads, Selected, SelectedNodes, type FieldSelection } from '../../schema/selection';
 
 @Resolver(() => Membership)
 export class MemberResolver {
   @Query(() => MembershipConnection, { description: 'Members of the caller’s organization' })
-  members(@Args() args: MembersArgs, @Ctx() ctx: RequestContext) {
-    return tenancy.listMembers(ctx, { ...args, filter: args.filter as FilterInput | undefined });
+  members(@Args() args: MembersArgs, @SelectedNodes(Membership) select: FieldSelection, @Ctx() ctx: RequestContext) {
+    return tenancy.listMembers(ctx, { ...args, filter: args.filter as FilterInput | undefined, select });
   }
 
   @FieldResolver(() => User)
-  async user(@Parent() membership: Membership, @Ctx() ctx: RequestContext): Promise<User> {
-    return (await tenancy.memberUser(ctx, membership))!;
+  @Loads(() => User, { byId: 'userId' })
+  async user(@Parent('userId') membership: Membership, @Selected() fields: FieldSelection, @Ctx() ctx: RequestContext): Promise<User> {
+    return (await tenancy.memberUser(ctx, membership, fields))!;
   }
 
   @FieldResolver(() => [Role])
-  roles(@Parent() membership: Membership, @Ctx() ctx: RequestContext): Promise<Role[]> {
+  roles(@Parent('id') membership: Membership, @Ctx() ctx: RequestContext): Promise<Role[]> {
     return tenancy.memberRoles(ctx, membership);
   }
 

@@ -27,12 +27,13 @@ export function listMembers(ctx: RequestContext, args: ListArgs) {
     orderBy: args.orderBy ?? [{ field: 'createdAt', direction: 'ASC' }],
     first: args.first,
     after: args.after,
+    select: args.select,
   });
 }
 
-/** The member's user (batched per level). */
-export function memberUser(ctx: RequestContext, membership: Pick<Membership, 'userId'>): Loaded<User | null> {
-  return ctx.loaders.byId<User>(User, membership.userId);
+/** The member's user (batched per level), reading the `select`ed fields. */
+export function memberUser(ctx: RequestContext, membership: Pick<Membership, 'userId'>, select?: Iterable<string>): Loaded<User | null> {
+  return ctx.loaders.byId<User>(User, membership.userId, select);
 }
 
 /** The member's roles (batched per level). */
