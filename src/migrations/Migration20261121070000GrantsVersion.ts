@@ -2,6 +2,25 @@ import { Migration } from '@mikro-orm/migrations';
 import { CALLER_LOOKUP, CREATE_OPEN_REQUEST } from './Migration20261121040000OpenRequest';
 
 /**
+ * As in Migration20261121040000OpenRequest, plus the version: the grants only when it is not the
+ * caller's (Migration20261121080000OpenRequestGrantsApart's down() restores it).
+ */
+export const CREATE_OPEN_REQUEST_WITH_VERSION = `create or replace function app_open_request(
+        p_tenant text, p_user text, p_platform text, p_session_id uuid, p_user_id uuid, p_organization_id uuid, p_grants_version bigint)
+      returns table (viewer_is_platform_operator boolean, viewer_membership_id uuid, viewer_grants_version bigint, viewer_permissions text)
+      language plpgsql as $$
+      begin
+        perform set_config('app.tenant_id', p_tenant, true), set_config('app.user_id', p_user, true), set_config('app.platform', p_platform, true);
+        return query
+          select u.is_platform_operator, m.id, m.grants_version,
+            case when m.grants_version is distinct from p_grants_version then
+              (select string_agg(array_to_string(r.permissions, ','), ',') from access_role_assignment ra
+                 join access_role r on r.id = ra.role_id
+                where ra.membership_id = m.id)
+            end${CALLER_LOOKUP}
+      end $$;`;
+
+/**
  * tenancy_membership.grants_version: 0 for a new membership, then a new value from a sequence each
  * time its grants may have changed (triggers): a role assigned, taken away or swapped
  * (access_role_assignment), or the permissions of a role it holds changed (access_role; deleting a
@@ -36,21 +55,7 @@ export class Migration20261121070000GrantsVersion extends Migration {
     this.addSql(`create trigger access_role_renews_grants after update of permissions on access_role
       for each row when (old.permissions is distinct from new.permissions) execute function access_role_renews_grants();`);
     this.addSql(`drop function app_open_request(text, text, text, uuid, uuid, uuid);`);
-    // As in Migration20261121040000OpenRequest, plus the version: the grants only when it is not the caller's.
-    this.addSql(`create function app_open_request(
-        p_tenant text, p_user text, p_platform text, p_session_id uuid, p_user_id uuid, p_organization_id uuid, p_grants_version bigint)
-      returns table (viewer_is_platform_operator boolean, viewer_membership_id uuid, viewer_grants_version bigint, viewer_permissions text)
-      language plpgsql as $$
-      begin
-        perform set_config('app.tenant_id', p_tenant, true), set_config('app.user_id', p_user, true), set_config('app.platform', p_platform, true);
-        return query
-          select u.is_platform_operator, m.id, m.grants_version,
-            case when m.grants_version is distinct from p_grants_version then
-              (select string_agg(array_to_string(r.permissions, ','), ',') from access_role_assignment ra
-                 join access_role r on r.id = ra.role_id
-                where ra.membership_id = m.id)
-            end${CALLER_LOOKUP}
-      end $$;`);
+    this.addSql(CREATE_OPEN_REQUEST_WITH_VERSION);
   }
 
   override async down(): Promise<void> {

@@ -18,6 +18,7 @@ import { Migration20261121051000ReconAnalyze } from './Migration20261121051000Re
 import { Migration20261121055000TenantPolicyInitPlan } from './Migration20261121055000TenantPolicyInitPlan';
 import { Migration20261121060000ReconMatchSets } from './Migration20261121060000ReconMatchSets';
 import { Migration20261121070000GrantsVersion } from './Migration20261121070000GrantsVersion';
+import { Migration20261121080000OpenRequestGrantsApart } from './Migration20261121080000OpenRequestGrantsApart';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121005946', class: Migration20261121005946 },
@@ -38,4 +39,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121055000TenantPolicyInitPlan', class: Migration20261121055000TenantPolicyInitPlan },
   { name: 'Migration20261121060000ReconMatchSets', class: Migration20261121060000ReconMatchSets },
   { name: 'Migration20261121070000GrantsVersion', class: Migration20261121070000GrantsVersion },
+  { name: 'Migration20261121080000OpenRequestGrantsApart', class: Migration20261121080000OpenRequestGrantsApart },
 ];
