@@ -231,7 +231,6 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
         load.kind === 'id'
           ? selectForPage(db, load.entity, 'id', { sql, bindings, property: load.property }, { columns: loadColumns })
           : selectForPage(db, load.entity, columnsOf(db, load.entity)[load.property], { sql, bindings, property: 'id' }, { columns: loadColumns }),
-      load.kind === 'many' ? pageRows.then((rows) => rows.map((r) => r.id as string)) : undefined,
     ),
   );
   // Awaited together, so that when the page fails, the loads failing with it are handled too.

@@ -84,21 +84,19 @@ export class Loaders {
    * Rows read for the loader byId (or manyBy on `load.property`) would use with this selection:
    * the loader answers from them, as they are, without a batch of its own. `read(columns)` reads
    * them with that loader's select list (called at once, so that it goes in the current round
-   * trip). byId: each row under its id (an id without a row is left to the loader); manyBy: `keys`
-   * are the values they were read for, each with its rows (none: an empty list).
+   * trip). byId: each row under its id; manyBy: each value with the rows that have it. A key
+   * without rows is left to the loader, which reads it if it is asked for: a list page reads its
+   * relations by running the page again as a subquery (selectForPage), and at READ COMMITTED that
+   * statement sees the rows committed since the page's, so a row that was on the page may not be
+   * on its page. Such a row, and a row with no related rows, cost one batch more.
    */
-  async prime(load: { entity: EntityClass; kind: 'id' | 'many'; property: string; select?: Iterable<string> }, read: (columns: string[] | undefined) => Promise<Row[]>, keys?: Promise<readonly string[]>): Promise<void> {
+  async prime(load: { entity: EntityClass; kind: 'id' | 'many'; property: string; select?: Iterable<string> }, read: (columns: string[] | undefined) => Promise<Row[]>): Promise<void> {
     const lookup = load.kind === 'id' ? 'id' : load.property;
     const narrowed = this.selection(load.entity, load.select, lookup);
-    // Awaited together: if the page fails, `keys` fails with it, and that is handled here too.
-    const [found, keyList = []] = await Promise.all([read(narrowed.columns), keys]);
-    const rows = shapeOf(this.db, load.entity).hydrate(found, narrowed.columns);
+    const rows = shapeOf(this.db, load.entity).hydrate(await read(narrowed.columns), narrowed.columns);
     const primed = (this.loaderFor(load.entity, narrowed, lookup).primed ??= new Map());
     if (load.kind === 'id') for (const row of rows) primed.set(row.id as string, row);
-    else {
-      const groups = groupBy(rows, lookup);
-      for (const key of keyList) primed.set(key, groups.get(key) ?? []);
-    }
+    else for (const [key, group] of groupBy(rows, lookup)) primed.set(key, group);
   }
 
   private async rowsById(entity: EntityClass, columns: string[] | undefined, ids: readonly string[]): Promise<(Row | null)[]> {
