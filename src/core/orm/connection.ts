@@ -222,7 +222,7 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
   // The limit is written into the text: a prepared page plan that knows it is reused (with the
   // limit a parameter, PostgreSQL plans every execution again).
   const { sql, bindings } = page.limit(first + 1, { skipBinding: true }).toSQL().toNative();
-  const pageRows = db.query<Row>(sql, bindings, { prepared: true, readOnly: true });
+  const pageRows = db.query<Row>(sql, bindings, { prepared: true, readOnly: true, resultFormats: shape.resultFormats(columns) });
   // What the nodes' selected fields declared they load is read in the page's round trip.
   const primed = loadsWithPage(req.select, columns).map((load) =>
     db.loaders.prime(

@@ -23,6 +23,8 @@ export interface PipelinedStatement {
   values: readonly unknown[];
   /** A prepared statement's name: parsed in the same round trip when the connection has not parsed it yet. */
   name?: string;
+  /** The format of each result column (0 text, 1 binary), when not all text; see Shape.resultFormats. */
+  resultFormats?: readonly number[];
   settle(error: Error | null, rows?: Row[]): void;
 }
 
@@ -33,7 +35,7 @@ interface WireConnection {
   off(event: 'parseComplete', listener: () => void): unknown;
   stream: { cork?(): void; uncork?(): void };
   parse(message: { text: string; name?: string }): void;
-  bind(message: { statement?: string; values: readonly (string | Buffer | null)[] }): void;
+  bind(message: { statement?: string; values: readonly (string | Buffer | null)[]; resultFormats?: readonly number[] }): void;
   describe(message: { type: 'P'; name: string }): void;
   execute(message: object): void;
   sync(): void;
@@ -122,7 +124,7 @@ class Pipeline implements Submittable {
           connection.parse({ text: s.text, name: s.name });
           this.parses?.push({ name: s.name, text: s.text });
         }
-        connection.bind({ statement: s.name, values: values[i] });
+        connection.bind({ statement: s.name, values: values[i], resultFormats: s.resultFormats });
         connection.describe({ type: 'P', name: '' });
         connection.execute({});
       });

@@ -348,11 +348,18 @@ export class RequestDb {
    * values are parameters, lists are one array parameter). `readOnly`: the statement writes
    * nothing (a request that ran only such statements ends its transaction lazily, see
    * READ_ONLY_COMMIT_DELAY_MS); without it, the request commits before its response leaves.
+   * `resultFormats`: each result column's format, when some are binary (see Shape.resultFormats).
    */
-  query<R = Row>(sql: string, params: readonly unknown[], opts: { prepared?: boolean; readOnly?: boolean } = {}): Promise<R[]> {
+  query<R = Row>(sql: string, params: readonly unknown[], opts: { prepared?: boolean; readOnly?: boolean; resultFormats?: readonly number[] } = {}): Promise<R[]> {
     if (!opts.readOnly) this.mayHaveWritten = true;
     return new Promise<R[]>((resolve, reject) => {
-      this.queued.push({ text: sql, values: params, prepared: !!opts.prepared, settle: (err, rows) => (err ? reject(err) : resolve(rows as R[])) });
+      this.queued.push({
+        text: sql,
+        values: params,
+        prepared: !!opts.prepared,
+        resultFormats: opts.resultFormats,
+        settle: (err, rows) => (err ? reject(err) : resolve(rows as R[])),
+      });
       this.running ??= this.runQueued();
     });
   }
@@ -368,7 +375,8 @@ export class RequestDb {
         const batch: PipelinedStatement[] = this.queued.splice(0).map((s) => ({ ...s, name: s.prepared ? preparedNameOn(connection, s.text) : undefined }));
         try {
           for (const s of batch) this.observe(s.text, s.values);
-          await (batch.length > 1 ? runPipelined(connection, batch) : runInTurn(connection, batch));
+          // node-postgres' own query asks for every column in one format: a statement that sets them goes as a pipeline.
+          await (batch.length > 1 || batch[0].resultFormats ? runPipelined(connection, batch) : runInTurn(connection, batch));
         } catch (err) {
           // Not sent (an observer threw): settled here, so no caller waits for ever.
           for (const s of batch) s.settle(err as Error);

@@ -29,6 +29,12 @@ interface Shape {
    * same array for the same `props` object: do not change it.
    */
   narrow: (props: Iterable<string>, also?: string[]) => string[] | null;
+  /**
+   * The result format of each column of a select list (every column when absent): binary (1)
+   * for uuids, which then travel as 16 bytes rather than 36 characters, text (0) for the rest.
+   * node-postgres' parser (patched, see patches/) reads a binary uuid as the same text.
+   */
+  resultFormats: (columns?: string[]) => readonly number[];
 }
 
 const shapes = new WeakMap<EntityClass, Shape>();
@@ -83,7 +89,17 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
       }
       return list;
     };
-    shape = { table: meta.tableName, tenant: entity.prototype instanceof TenantEntity, columns, columnOf, hydrate, narrow };
+    const uuidProps = new Set(meta.props.filter((p) => columnOf[p.name] && p.columnTypes?.[0] === 'uuid').map((p) => p.name));
+    const formatsOf = (list: string[]) => list.map((c) => (uuidProps.has(c.split(' as ')[1] ?? c) ? 1 : 0));
+    const allFormats = formatsOf(columns);
+    const formats = new WeakMap<string[], number[]>();
+    const resultFormats = (list?: string[]) => {
+      if (!list) return allFormats;
+      let found = formats.get(list);
+      if (!found) formats.set(list, (found = formatsOf(list)));
+      return found;
+    };
+    shape = { table: meta.tableName, tenant: entity.prototype instanceof TenantEntity, columns, columnOf, hydrate, narrow, resultFormats };
     shapes.set(entity, shape);
   }
   return shape;
@@ -150,7 +166,7 @@ export function selectByKeys(
     text = `${selectFrom(shape, columns)} where ${where}`;
     statements.set(key, text);
   }
-  return db.query(text, organizationId ? [organizationId, values] : [values], { prepared: true, readOnly: true });
+  return db.query(text, organizationId ? [organizationId, values] : [values], { prepared: true, readOnly: true, resultFormats: shape.resultFormats(opts.columns) });
 }
 
 /**
@@ -171,5 +187,9 @@ export function selectForPage(
   const keys = `${quote(column)} = any(array(select page.${quote(page.property)} from (${page.sql}) as page))`;
   const where = organizationId ? `"organization_id" = $${page.bindings.length + 1} and ${keys}` : keys;
   const text = `${selectFrom(shape, opts.columns ?? shape.columns)} where ${where}`;
-  return db.query(text, organizationId ? [...page.bindings, organizationId] : page.bindings, { prepared: true, readOnly: true });
+  return db.query(text, organizationId ? [...page.bindings, organizationId] : page.bindings, {
+    prepared: true,
+    readOnly: true,
+    resultFormats: shape.resultFormats(opts.columns),
+  });
 }
