@@ -229,8 +229,8 @@ export async function buildConnection<T = Row>(db: RequestDb, entity: EntityClas
       load,
       (loadColumns) =>
         load.kind === 'id'
-          ? selectForPage(db, load.entity, 'id', { sql, bindings, property: load.property }, { columns: loadColumns })
-          : selectForPage(db, load.entity, columnsOf(db, load.entity)[load.property], { sql, bindings, property: 'id' }, { columns: loadColumns }),
+          ? selectForPage(db, load.entity, 'id', { sql, bindings, property: load.property, shown: first }, { columns: loadColumns })
+          : selectForPage(db, load.entity, columnsOf(db, load.entity)[load.property], { sql, bindings, property: 'id', shown: first }, { columns: loadColumns }),
     ),
   );
   // Awaited together, so that when the page fails, the loads failing with it are handled too.

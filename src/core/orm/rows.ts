@@ -179,12 +179,13 @@ export function selectForPage(
   db: RequestDb,
   entity: EntityClass,
   column: string,
-  page: { sql: string; bindings: readonly unknown[]; property: string },
+  page: { sql: string; bindings: readonly unknown[]; property: string; shown: number },
   opts: { columns?: string[] } = {},
 ): Promise<Row[]> {
   const shape = shapeOf(db, entity);
   const organizationId = readScope(db, shape, entity);
-  const keys = `${quote(column)} = any(array(select page.${quote(page.property)} from (${page.sql}) as page))`;
+  // Only the rows the page shows (it reads one more, to tell whether there is a next page).
+  const keys = `${quote(column)} = any(array(select page.${quote(page.property)} from (${page.sql}) as page limit ${page.shown}))`;
   const where = organizationId ? `"organization_id" = $${page.bindings.length + 1} and ${keys}` : keys;
   const text = `${selectFrom(shape, opts.columns ?? shape.columns)} where ${where}`;
   return db.query(text, organizationId ? [...page.bindings, organizationId] : page.bindings, {
