@@ -87,8 +87,8 @@ export class Loaders {
    * trip). byId: each row under its id; manyBy: each value with the rows that have it. A key
    * without rows is left to the loader, which reads it if it is asked for: a list page reads its
    * relations by running the page again as a subquery (selectForPage), and at READ COMMITTED that
-   * statement sees the rows committed since the page's, so a row that was on the page may not be
-   * on its page. Such a row, and a row with no related rows, cost one batch more.
+   * statement sees the rows committed since the page's: a row of the page may be missing from the
+   * page it ran. Such a row, and a row with no related rows, cost one batch more.
    */
   async prime(load: { entity: EntityClass; kind: 'id' | 'many'; property: string; select?: Iterable<string> }, read: (columns: string[] | undefined) => Promise<Row[]>): Promise<void> {
     const lookup = load.kind === 'id' ? 'id' : load.property;

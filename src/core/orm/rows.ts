@@ -170,8 +170,8 @@ export function selectByKeys(
 }
 
 /**
- * The rows of `entity` whose `column` is one of the values of `page.property` in the rows of a
- * page query, tenant-scoped, in one statement that runs the page as its subquery: it needs no
+ * The rows of `entity` whose `column` is one of the values of `page.property` in the first
+ * `page.shown` rows of a page query, tenant-scoped, in one statement that runs the page as its subquery: it needs no
  * round trip after the page's, so it can go in the same one. For a list page to load what its
  * nodes' fields will ask the loaders for (see Loaders.prime).
  */
