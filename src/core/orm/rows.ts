@@ -60,14 +60,27 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
     const dateProps = meta.props
       .filter((p) => columnOf[p.name] && (p.runtimeType === 'Date' || /timestamp|datetime/i.test(p.columnTypes?.[0] ?? '')))
       .map((p) => p.name);
-    // Select lists are the same arrays request after request (narrow keeps them): their timestamps are found once.
-    const datesOf = new WeakMap<string[], string[]>();
-    const hydrate = (rows: Row[], columns?: string[]) => {
-      let dates = columns ? datesOf.get(columns) : dateProps;
-      if (!dates) datesOf.set(columns!, (dates = dateProps.filter((p) => selectsProperty(columns, p))));
+    const uuidProps = new Set(meta.props.filter((p) => columnOf[p.name] && p.columnTypes?.[0] === 'uuid').map((p) => p.name));
+    // What a select list reads: its timestamps (to hydrate) and each column's result format.
+    const describe = (list: string[]) => ({
+      dates: dateProps.filter((p) => selectsProperty(list, p)),
+      formats: list.map((c) => (uuidProps.has(c.split(' as ')[1] ?? c) ? 1 : 0)),
+    });
+    const everyColumn = describe(columns);
+    // Select lists are the same arrays request after request (narrow keeps them): each is described once.
+    const described = new WeakMap<string[], ReturnType<typeof describe>>();
+    const descriptionOf = (list?: string[]) => {
+      if (!list) return everyColumn;
+      let found = described.get(list);
+      if (!found) described.set(list, (found = describe(list)));
+      return found;
+    };
+    const hydrate = (rows: Row[], list?: string[]) => {
+      const { dates } = descriptionOf(list);
       if (dates.length) for (const row of rows) for (const p of dates) if (typeof row[p] === 'string') row[p] = new Date(row[p] as string);
       return rows;
     };
+    const resultFormats = (list?: string[]) => descriptionOf(list).formats;
     const selectOf = (prop: string) => (prop === columnOf[prop] ? prop : `${columnOf[prop]} as ${prop}`);
     // Per selection (a field node's set, the same for every request of an operation) and `also`.
     const narrowed = new WeakMap<object, Map<string, string[] | null>>();
@@ -88,16 +101,6 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
         byAlso.set(key, (list = [...wanted].map(selectOf)));
       }
       return list;
-    };
-    const uuidProps = new Set(meta.props.filter((p) => columnOf[p.name] && p.columnTypes?.[0] === 'uuid').map((p) => p.name));
-    const formatsOf = (list: string[]) => list.map((c) => (uuidProps.has(c.split(' as ')[1] ?? c) ? 1 : 0));
-    const allFormats = formatsOf(columns);
-    const formats = new WeakMap<string[], number[]>();
-    const resultFormats = (list?: string[]) => {
-      if (!list) return allFormats;
-      let found = formats.get(list);
-      if (!found) formats.set(list, (found = formatsOf(list)));
-      return found;
     };
     shape = { table: meta.tableName, tenant: entity.prototype instanceof TenantEntity, columns, columnOf, hydrate, narrow, resultFormats };
     shapes.set(entity, shape);
@@ -171,9 +174,9 @@ export function selectByKeys(
 
 /**
  * The rows of `entity` whose `column` is one of the values of `page.property` in the first
- * `page.shown` rows of a page query, tenant-scoped, in one statement that runs the page as its subquery: it needs no
- * round trip after the page's, so it can go in the same one. For a list page to load what its
- * nodes' fields will ask the loaders for (see Loaders.prime).
+ * `page.shown` rows of a page query, tenant-scoped, in one statement that runs the page as its
+ * subquery: it needs no round trip after the page's, so it can go in the same one. For a list page
+ * to load what its nodes' fields will ask the loaders for (see Loaders.prime).
  */
 export function selectForPage(
   db: RequestDb,
