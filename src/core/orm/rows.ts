@@ -31,13 +31,17 @@ interface Shape {
   narrow: (props: Iterable<string>, also?: string[]) => string[] | null;
   /**
    * The result format of each column of a select list (every column when absent): binary (1)
-   * for uuids, which then travel as 16 bytes rather than 36 characters, text (0) for the rest.
-   * node-postgres' parser (patched, see patches/) reads a binary uuid as the same text.
+   * for uuids and dates, which then travel as 16 bytes rather than 36 characters and 4 rather
+   * than 10 (PostgreSQL copies them out rather than writing them), text (0) for the rest.
+   * node-postgres' parser (patched, see patches/) reads them as the same text.
    */
   resultFormats: (columns?: string[]) => readonly number[];
 }
 
 const shapes = new WeakMap<EntityClass, Shape>();
+
+/** Column types read in binary (see Shape.resultFormats): the patched parser knows these two. */
+const BINARY_TYPES = new Set<string | undefined>(['uuid', 'date']);
 
 /** Whether a select list (as Shape.narrow makes it; every column when absent) reads this property. */
 export const selectsProperty = (columns: string[] | undefined, prop: string) => !columns || columns.some((c) => c === prop || c.endsWith(` as ${prop}`));
@@ -60,11 +64,11 @@ export function shapeOf(db: RequestDb, entity: EntityClass): Shape {
     const dateProps = meta.props
       .filter((p) => columnOf[p.name] && (p.runtimeType === 'Date' || /timestamp|datetime/i.test(p.columnTypes?.[0] ?? '')))
       .map((p) => p.name);
-    const uuidProps = new Set(meta.props.filter((p) => columnOf[p.name] && p.columnTypes?.[0] === 'uuid').map((p) => p.name));
+    const binaryProps = new Set(meta.props.filter((p) => columnOf[p.name] && BINARY_TYPES.has(p.columnTypes?.[0])).map((p) => p.name));
     // What a select list reads: its timestamps (to hydrate) and each column's result format.
     const describe = (list: string[]) => ({
       dates: dateProps.filter((p) => selectsProperty(list, p)),
-      formats: list.map((c) => (uuidProps.has(c.split(' as ')[1] ?? c) ? 1 : 0)),
+      formats: list.map((c) => (binaryProps.has(c.split(' as ')[1] ?? c) ? 1 : 0)),
     });
     const everyColumn = describe(columns);
     // Select lists are the same arrays request after request (narrow keeps them): each is described once.
